@@ -1,0 +1,446 @@
+/*
+ * The host: RAM, the host bridge at 00:00.0 with configuration mechanism #1,
+ * and the CPU's view of memory and I/O ports.
+ *
+ * CPU accesses are cut into pieces the way QEMU's memory core cuts them: a
+ * piece never crosses a region, is at most the region's widest access
+ * (8 bytes for a BAR, 4 for an I/O port region) and is naturally aligned.
+ * Each piece to a BAR or to CONFIG_DATA is one PCI transaction; RAM and the
+ * CONFIG_ADDRESS latch sit on the host side and take no PCI clocks.  Not
+ * modelled: the i440FX's own registers (the bridge's configuration space is
+ * read-only here) and anything else of the pc machine (PIIX, legacy ROM
+ * areas).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edu/host.h"
+#include "edu/timing.h"
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The I/O ports of configuration mechanism #1. */
+#define CONFIG_PORTS_END (PCI_CONFIG_DATA_PORT + 4)
+
+struct Host {
+    PciBus bus;
+    PciFunction bridge;
+    uint8_t *ram;
+    uint64_t ram_size;
+    uint32_t config_address;
+    uint64_t now;
+    unsigned clock_ns;
+    EduLog log;
+    EduDevice *edu[256];
+};
+
+static void store_le(uint8_t *p, uint64_t val, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        p[i] = (uint8_t)(val >> (8 * i));
+    }
+}
+
+static uint64_t load_le(const uint8_t *p, size_t len)
+{
+    uint64_t val = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        val |= (uint64_t)p[i] << (8 * i);
+    }
+    return val;
+}
+
+/* QEMU's memory_access_size(): the widest aligned piece at 'off'. */
+static size_t piece_size(uint64_t off, uint64_t len, size_t max)
+{
+    uint64_t align = off & (~off + 1);
+    size_t n = 1;
+
+    if (align && align < max) {
+        max = (size_t)align;
+    }
+    if (len > max) {
+        len = max;
+    }
+    while (n * 2 <= len) {
+        n *= 2;
+    }
+    return n;
+}
+
+/*
+ * Books a host transaction with 'beats' data phases (0: nobody claims it,
+ * master abort) after letting the devices catch up, and returns the clock
+ * of its first data phase, up to which the devices have run.
+ */
+static uint64_t host_txn(Host *host, PciTxnKind kind, uint64_t addr,
+                         uint64_t wait, uint64_t beats)
+{
+    uint64_t clocks = beats ? edu_timing_transaction(wait, beats)
+                            : EDU_T_MASTER_ABORT;
+    uint64_t start;
+    uint64_t data;
+
+    pci_bus_run(&host->bus, host->now);
+    start = pci_bus_hold(&host->bus, host->now, clocks);
+    data = start + (beats ? edu_timing_first_data(wait) : clocks - 1);
+    if (host->bus.trace) {
+        PciTxn txn = {
+            .kind = kind,
+            .master = -1,
+            .start = start,
+            .addr = addr,
+            .beats = beats,
+            .wait = wait,
+            .clocks = clocks,
+        };
+        pci_bus_trace(&host->bus, &txn);
+    }
+    pci_bus_run(&host->bus, data);
+    host->now = start + clocks;
+    return data;
+}
+
+static void host_bar_piece(Host *host, const PciBarWindow *w, uint64_t off,
+                           uint8_t *buf, size_t n, bool write)
+{
+    PciFunction *fn = w->fn;
+    uint64_t addr = w->base + off;
+    uint64_t now = host_txn(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
+                            addr, EDU_T_BAR_WAIT, edu_timing_beats(off, n));
+
+    if (n < fn->bar_access_min || n > fn->bar_access_max) {
+        EDU_LOG_GUEST_ERROR(&host->log,
+                            "invalid %s of %zu bytes at 0x%llx (BAR%d takes "
+                            "%u to %u)",
+                            write ? "write" : "read", n,
+                            (unsigned long long)addr, w->bar,
+                            fn->bar_access_min, fn->bar_access_max);
+        if (!write) {
+            memset(buf, 0, n);
+        }
+    } else if (write) {
+        fn->ops->bar_write(fn, w->bar, off, load_le(buf, n), (unsigned)n, now);
+    } else {
+        store_le(buf, fn->ops->bar_read(fn, w->bar, off, (unsigned)n, now), n);
+    }
+    pci_bus_run(&host->bus, host->now);
+}
+
+static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
+                            size_t len, bool write)
+{
+    while (len) {
+        const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
+        uint64_t stop;
+        size_t n;
+
+        if (w) {
+            uint64_t off = addr - w->base;
+
+            n = piece_size(off, MIN(len, w->size - off),
+                           w->fn->bar_access_max);
+            host_bar_piece(host, w, off, buf, n, write);
+        } else if (addr < host->ram_size) {
+            stop = MIN(host->ram_size, pci_bus_next_window(&host->bus, addr));
+            n = (size_t)MIN(len, stop - addr);
+            if (write) {
+                memcpy(host->ram + addr, buf, n);
+            } else {
+                memcpy(buf, host->ram + addr, n);
+            }
+        } else {
+            /* Nobody claims it: master abort, reads all ones. */
+            stop = pci_bus_next_window(&host->bus, addr);
+            n = piece_size(addr, stop == UINT64_MAX ? len : MIN(len, stop - addr),
+                           4);
+            host_txn(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ, addr,
+                     0, 0);
+            if (!write) {
+                memset(buf, 0xff, n);
+            }
+            pci_bus_run(&host->bus, host->now);
+        }
+        addr += n;
+        buf += n;
+        len -= n;
+    }
+}
+
+/* One piece of CONFIG_DATA: a configuration cycle on bus 0. */
+static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
+                             size_t n, bool write)
+{
+    uint32_t ca = host->config_address;
+    unsigned bus = (ca >> 16) & 0xff;
+    unsigned devfn = (ca >> 8) & 0xff;
+    unsigned reg = (ca | port_off) & 0xff;
+    PciTxnKind kind = write ? PCI_TXN_CONFIG_WRITE : PCI_TXN_CONFIG_READ;
+    uint32_t val = 0;
+
+    if (!(ca & PCI_CONFIG_ENABLE) || bus != 0 || !host->bus.fn[devfn]) {
+        /* No function claims the cycle: master abort, reads all ones. */
+        host_txn(host, (ca & PCI_CONFIG_ENABLE) ? kind
+                       : write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ,
+                 ca, 0, 0);
+        if (!write) {
+            memset(buf, 0xff, n);
+        }
+        return;
+    }
+    host_txn(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1);
+    if (write) {
+        pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
+                             (unsigned)n);
+    } else {
+        pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val);
+        store_le(buf, val, n);
+    }
+}
+
+static void host_io_access(Host *host, uint16_t port, uint8_t *buf,
+                           size_t len, bool write)
+{
+    uint32_t p = port;
+
+    while (len) {
+        size_t n;
+
+        if (p >= PCI_CONFIG_ADDRESS_PORT && p < PCI_CONFIG_DATA_PORT) {
+            /* CONFIG_ADDRESS: a 4-byte write latches it; any read returns
+             * it (QEMU returns the whole latch whatever the offset). */
+            unsigned off = p - PCI_CONFIG_ADDRESS_PORT;
+
+            n = piece_size(off, MIN(len, PCI_CONFIG_DATA_PORT - p), 4);
+            if (write && off == 0 && n == 4) {
+                host->config_address = (uint32_t)load_le(buf, 4);
+            } else if (!write) {
+                store_le(buf, host->config_address, n);
+            }
+        } else if (p >= PCI_CONFIG_DATA_PORT && p < CONFIG_PORTS_END) {
+            unsigned off = p - PCI_CONFIG_DATA_PORT;
+
+            n = piece_size(off, MIN(len, CONFIG_PORTS_END - p), 4);
+            host_config_data(host, off, buf, n, write);
+        } else {
+            /* An I/O cycle nobody claims: master abort, reads all ones. */
+            uint32_t stop = p < PCI_CONFIG_ADDRESS_PORT ? PCI_CONFIG_ADDRESS_PORT
+                                                        : 0x10000;
+
+            n = piece_size(p, MIN(len, stop - p), 4);
+            host_txn(host, write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ, p, 0, 0);
+            if (!write) {
+                memset(buf, 0xff, n);
+            }
+        }
+        pci_bus_run(&host->bus, host->now);
+        p = (p + (uint32_t)n) & 0xffff;
+        buf += n;
+        len -= n;
+    }
+}
+
+static bool valid_size(unsigned size, unsigned max)
+{
+    return size == 1 || size == 2 || size == 4 || (size == 8 && max == 8);
+}
+
+int host_io_read(Host *host, uint16_t port, unsigned size, uint32_t *val)
+{
+    uint8_t buf[4];
+
+    if (!valid_size(size, 4)) {
+        return -EINVAL;
+    }
+    host_io_access(host, port, buf, size, false);
+    *val = (uint32_t)load_le(buf, size);
+    return 0;
+}
+
+int host_io_write(Host *host, uint16_t port, uint32_t val, unsigned size)
+{
+    uint8_t buf[4];
+
+    if (!valid_size(size, 4)) {
+        return -EINVAL;
+    }
+    store_le(buf, val, size);
+    host_io_access(host, port, buf, size, true);
+    return 0;
+}
+
+int host_mem_read(Host *host, uint64_t addr, unsigned size, uint64_t *val)
+{
+    uint8_t buf[8];
+
+    if (!valid_size(size, 8)) {
+        return -EINVAL;
+    }
+    host_mem_access(host, addr, buf, size, false);
+    *val = load_le(buf, size);
+    return 0;
+}
+
+int host_mem_write(Host *host, uint64_t addr, uint64_t val, unsigned size)
+{
+    uint8_t buf[8];
+
+    if (!valid_size(size, 8)) {
+        return -EINVAL;
+    }
+    store_le(buf, val, size);
+    host_mem_access(host, addr, buf, size, true);
+    return 0;
+}
+
+void host_mem_read_buf(Host *host, uint64_t addr, void *buf, size_t len)
+{
+    host_mem_access(host, addr, buf, len, false);
+}
+
+void host_mem_write_buf(Host *host, uint64_t addr, const void *buf,
+                        size_t len)
+{
+    host_mem_access(host, addr, (uint8_t *)buf, len, true);
+}
+
+static bool in_ram(const Host *host, uint64_t addr, size_t len)
+{
+    return addr <= host->ram_size && len <= host->ram_size - addr;
+}
+
+int host_ram_read(const Host *host, uint64_t addr, void *buf, size_t len)
+{
+    if (!in_ram(host, addr, len)) {
+        return -ERANGE;
+    }
+    memcpy(buf, host->ram + addr, len);
+    return 0;
+}
+
+int host_ram_write(Host *host, uint64_t addr, const void *buf, size_t len)
+{
+    if (!in_ram(host, addr, len)) {
+        return -ERANGE;
+    }
+    memcpy(host->ram + addr, buf, len);
+    return 0;
+}
+
+uint64_t host_ram_size(const Host *host)
+{
+    return host->ram_size;
+}
+
+void host_advance(Host *host, uint64_t clocks)
+{
+    host->now = clocks > UINT64_MAX - 1 - host->now ? UINT64_MAX - 1
+                                                     : host->now + clocks;
+    pci_bus_run(&host->bus, host->now);
+}
+
+uint64_t host_now(const Host *host)
+{
+    return host->now;
+}
+
+unsigned host_clock_ns(const Host *host)
+{
+    return host->clock_ns;
+}
+
+bool host_intx(const Host *host)
+{
+    return pci_bus_intx(&host->bus);
+}
+
+EduLog *host_log(Host *host)
+{
+    return &host->log;
+}
+
+PciBus *host_bus(Host *host)
+{
+    return &host->bus;
+}
+
+Host *host_create(const HostConfig *cfg)
+{
+    static const PciIdentity bridge_id = {
+        .vendor_id = HOST_BRIDGE_VENDOR_ID,
+        .device_id = HOST_BRIDGE_DEVICE_ID,
+        .revision = HOST_BRIDGE_REVISION,
+        .class_code = HOST_BRIDGE_CLASS,
+        .subsys_vendor_id = EDU_SUBSYS_VENDOR_ID,
+        .subsys_id = EDU_SUBSYS_ID,
+    };
+    HostConfig defaults = {0};
+    Host *host;
+
+    if (!cfg) {
+        cfg = &defaults;
+    }
+    host = calloc(1, sizeof(*host));
+    if (!host) {
+        return NULL;
+    }
+    host->ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
+    host->ram = host->ram_size <= SIZE_MAX ? calloc(1, host->ram_size) : NULL;
+    if (!host->ram) {
+        free(host);
+        errno = ENOMEM;
+        return NULL;
+    }
+    host->clock_ns = cfg->clock_ns ? cfg->clock_ns : EDU_CLOCK_NS_DEFAULT;
+    host->log.fn = cfg->log_fn ? cfg->log_fn : edu_log_stderr;
+    host->log.opaque = cfg->log_opaque;
+    pci_bus_init(&host->bus, host->ram, host->ram_size, &host->log);
+
+    /* The bridge's configuration space is read-only here. */
+    pci_cfg_init(&host->bridge.cfg, &bridge_id);
+    memset(host->bridge.cfg.wmask, 0, PCI_CONFIG_SIZE);
+    memset(host->bridge.cfg.w1cmask, 0, PCI_CONFIG_SIZE);
+    host->bridge.next_event = PCI_NO_EVENT;
+    pci_bus_attach(&host->bus, &host->bridge, PCI_DEVFN(0, 0));
+    return host;
+}
+
+void host_destroy(Host *host)
+{
+    if (!host) {
+        return;
+    }
+    for (unsigned i = 0; i < 256; i++) {
+        edu_destroy(host->edu[i]);
+    }
+    free(host->ram);
+    free(host);
+}
+
+int host_add_edu(Host *host, unsigned slot, unsigned func, EduDevice **edu)
+{
+    EduDevice *dev;
+
+    if (slot > 31 || func > 7) {
+        return -EINVAL;
+    }
+    dev = edu_create(&host->bus, PCI_DEVFN(slot, func), &host->log);
+    if (!dev) {
+        return -errno;
+    }
+    host->edu[PCI_DEVFN(slot, func)] = dev;
+    if (edu) {
+        *edu = dev;
+    }
+    return 0;
+}
+
+EduDevice *host_edu(Host *host, unsigned slot, unsigned func)
+{
+    if (slot > 31 || func > 7) {
+        return NULL;
+    }
+    return host->edu[PCI_DEVFN(slot, func)];
+}
