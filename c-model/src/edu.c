@@ -175,6 +175,7 @@ static void edu_dma_step(EduDevice *edu, uint64_t until)
         if (edu->dma_cmd & EDU_DMA_CMD_IRQ) {
             edu_raise_irq(edu, EDU_IRQ_DMA, edu->dma_ready);
         }
+        pci_bus_note(&edu->pci, edu->dma_ready);
         return;
     }
     n = pci_bus_master_bursts(bus, &edu->pci, to_ram, edu->dma_ram,
@@ -213,6 +214,7 @@ static void edu_run(PciFunction *fn, uint64_t until)
         }
         if (fact_at <= dma_at) {
             edu_finish_fact(edu);
+            pci_bus_note(fn, fact_at);
         } else {
             /* Bursts that start before the factorial ends come first. */
             edu_dma_step(edu, fact_at <= until ? fact_at - 1 : until);
@@ -310,6 +312,7 @@ static void edu_bar_write(PciFunction *fn, int bar, uint64_t off,
     default:
         break;
     }
+    pci_bus_note(fn, now);
 }
 
 static const PciFunctionOps edu_ops = {

@@ -179,6 +179,7 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
     unsigned reg = (ca | port_off) & 0xff;
     PciTxnKind kind = write ? PCI_TXN_CONFIG_WRITE : PCI_TXN_CONFIG_READ;
     uint32_t val = 0;
+    uint64_t now;
 
     if (!(ca & PCI_CONFIG_ENABLE) || bus != 0 || !host->bus.fn[devfn]) {
         /* No function claims the cycle: master abort, reads all ones. */
@@ -190,10 +191,11 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
         }
         return;
     }
-    host_txn(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1);
+    now = host_txn(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1);
     if (write) {
         pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
                              (unsigned)n);
+        pci_bus_note(host->bus.fn[devfn], now);
     } else {
         pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val);
         store_le(buf, val, n);

@@ -160,6 +160,13 @@ void pci_bus_trace(PciBus *bus, const PciTxn *txn)
     }
 }
 
+void pci_bus_note(PciFunction *fn, uint64_t when)
+{
+    if (fn->bus && fn->bus->note) {
+        fn->bus->note(fn->bus->note_opaque, fn, when);
+    }
+}
+
 void pci_bus_schedule(PciFunction *fn, uint64_t when)
 {
     fn->next_event = when;

@@ -117,6 +117,8 @@ typedef struct PciTxn {
 } PciTxn;
 
 typedef void (*PciTraceFn)(void *opaque, const PciTxn *txn);
+/* Function 'fn' may have changed its visible state at clock 'when'. */
+typedef void (*PciNoteFn)(void *opaque, PciFunction *fn, uint64_t when);
 
 struct PciBus {
     PciFunction *fn[256];           /* by devfn */
@@ -128,8 +130,10 @@ struct PciBus {
     uint8_t *ram;                   /* where bus-master accesses land */
     uint64_t ram_size;
     EduLog *log;
-    PciTraceFn trace;
+    PciTraceFn trace;               /* optional observers (waveforms) */
     void *trace_opaque;
+    PciNoteFn note;
+    void *note_opaque;
 };
 
 void pci_bus_init(PciBus *bus, uint8_t *ram, uint64_t ram_size, EduLog *log);
@@ -156,6 +160,7 @@ uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr);
  */
 uint64_t pci_bus_hold(PciBus *bus, uint64_t from, uint64_t clocks);
 void pci_bus_trace(PciBus *bus, const PciTxn *txn);
+void pci_bus_note(PciFunction *fn, uint64_t when);
 /* Lets every function do what falls due up to and including 'until'. */
 void pci_bus_run(PciBus *bus, uint64_t until);
 /* A function calls this when its next pending work changes. */

@@ -1,0 +1,71 @@
+/*
+ * The one interface every view implements for the testbench.
+ *
+ * Nothing above it knows which view it talks to.  Each backend lives in its
+ * own backend_<name>.c and is listed once in backends.c.  Every call
+ * returns 0 or a negative errno (-EIO when the view itself failed, e.g.
+ * QEMU died); the error text is then in backend_error().
+ */
+#ifndef EDU_TB_BACKEND_H
+#define EDU_TB_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BACKEND_MAX_EDU 8
+
+typedef struct BackendConfig {
+    uint64_t ram_size;              /* bytes; 0: 128 MiB */
+    unsigned n_edu;                 /* edu devices; 0: one */
+    unsigned edu_slot[BACKEND_MAX_EDU]; /* bus 0 slots; default 4, 5, ... */
+    uint64_t dma_mask;              /* 0: the device default (2^28 - 1) */
+    const char *vcd_path;           /* NULL: no waveforms */
+    bool quiet;                     /* count guest errors, do not print */
+} BackendConfig;
+
+typedef struct Backend Backend;
+
+typedef struct BackendOps {
+    const char *name;
+    const char *summary;            /* one line for --help */
+    int (*create)(Backend *b, const BackendConfig *cfg);
+    void (*destroy)(Backend *b);
+
+    int (*io_read)(Backend *b, uint16_t port, unsigned size, uint32_t *val);
+    int (*io_write)(Backend *b, uint16_t port, uint32_t val, unsigned size);
+    /* CPU memory access of 1, 2, 4 or 8 bytes, through the memory map. */
+    int (*mem_read)(Backend *b, uint64_t addr, unsigned size, uint64_t *val);
+    int (*mem_write)(Backend *b, uint64_t addr, uint64_t val, unsigned size);
+    /* Any length through the memory map (qtest read/write/memset). */
+    int (*mem_read_buf)(Backend *b, uint64_t addr, void *buf, size_t len);
+    int (*mem_write_buf)(Backend *b, uint64_t addr, const void *buf,
+                         size_t len);
+    /* Time in ns: move it on, read it. */
+    int (*advance)(Backend *b, uint64_t ns);
+    uint64_t (*now_ns)(Backend *b);
+    /* INTA# as the host sees it (1 asserted, 0 not). */
+    int (*intx)(Backend *b);
+    /* Guest errors the view reported so far (0 where it cannot tell). */
+    unsigned long (*guest_errors)(Backend *b);
+} BackendOps;
+
+struct Backend {
+    const BackendOps *ops;
+    void *priv;                     /* the backend's own state */
+    char error[256];
+};
+
+/* The registry (backends.c). */
+const BackendOps *backend_find(const char *name);
+const BackendOps *const *backend_list(void);
+
+/* NULL on failure, with the reason in err. */
+Backend *backend_open(const char *name, const BackendConfig *cfg, char *err,
+                      size_t errlen);
+void backend_close(Backend *b);
+int backend_fail(Backend *b, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *backend_error(const Backend *b);
+
+#endif /* EDU_TB_BACKEND_H */
