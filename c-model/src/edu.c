@@ -10,7 +10,9 @@
  * 100 ms DMA timer (the results do not depend on them).
  */
 #include <errno.h>
+#include <stdalign.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "edu/edu.h"
 #include "edu/timing.h"
@@ -40,7 +42,7 @@ struct EduDevice {
     uint64_t dma_left;          /* bytes still to move */
     uint32_t dma_buf_off;       /* next buffer offset */
 
-    uint8_t dma_buf[EDU_DMA_BUF_SIZE];
+    alignas(64) uint8_t dma_buf[EDU_DMA_BUF_SIZE];
 };
 
 static EduDevice *edu_of(PciFunction *fn)
@@ -332,12 +334,13 @@ EduDevice *edu_create(PciBus *bus, unsigned devfn, EduLog *log)
         .subsys_id = EDU_SUBSYS_ID,
         .interrupt_pin = EDU_INTERRUPT_PIN,
     };
-    EduDevice *edu = calloc(1, sizeof(*edu));
+    EduDevice *edu = aligned_alloc(alignof(EduDevice), sizeof(*edu));
     int ret;
 
     if (!edu) {
         return NULL;
     }
+    memset(edu, 0, sizeof(*edu));
     pci_cfg_init(&edu->pci.cfg, &id);
     pci_cfg_add_bar(&edu->pci.cfg, 0, EDU_BAR0_SIZE);
     pci_cfg_add_msi(&edu->pci.cfg, EDU_MSI_CAP_OFFSET);

@@ -6,14 +6,19 @@
  * piece never crosses a region, is at most the region's widest access
  * (8 bytes for a BAR, 4 for an I/O port region) and is naturally aligned.
  * Each piece to a BAR or to CONFIG_DATA is one PCI transaction; RAM and the
- * CONFIG_ADDRESS latch sit on the host side and take no PCI clocks.  Not
+ * CONFIG_ADDRESS latch sit on the host side and take no PCI clocks.  The
+ * devices catch up lazily: whatever looks at their state (a transaction,
+ * RAM, INTx) first runs the bus up to the host's clock.  Not
  * modelled: the i440FX's own registers (the bridge's configuration space is
  * read-only here) and anything else of the pc machine (PIIX, legacy ROM
  * areas).
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "edu/host.h"
 #include "edu/timing.h"
@@ -103,30 +108,54 @@ static uint64_t host_txn(Host *host, PciTxnKind kind, uint64_t addr,
     return data;
 }
 
-static void host_bar_piece(Host *host, const PciBarWindow *w, uint64_t off,
-                           uint8_t *buf, size_t n, bool write)
+/* Whether a BAR access of 'n' bytes at 'off' is one the function accepts. */
+static bool host_bar_valid(Host *host, const PciBarWindow *w, uint64_t off,
+                           size_t n, bool write)
 {
     PciFunction *fn = w->fn;
-    uint64_t addr = w->base + off;
-    uint64_t now = host_txn(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
-                            addr, EDU_T_BAR_WAIT, edu_timing_beats(off, n));
 
-    if (n < fn->bar_access_min || n > fn->bar_access_max) {
-        EDU_LOG_GUEST_ERROR(&host->log,
-                            "invalid %s of %zu bytes at 0x%llx (BAR%d takes "
-                            "%u to %u)",
-                            write ? "write" : "read", n,
-                            (unsigned long long)addr, w->bar,
-                            fn->bar_access_min, fn->bar_access_max);
-        if (!write) {
-            memset(buf, 0, n);
-        }
-    } else if (write) {
-        fn->ops->bar_write(fn, w->bar, off, load_le(buf, n), (unsigned)n, now);
-    } else {
-        store_le(buf, fn->ops->bar_read(fn, w->bar, off, (unsigned)n, now), n);
+    if (n >= fn->bar_access_min && n <= fn->bar_access_max) {
+        return true;
     }
-    pci_bus_run(&host->bus, host->now);
+    EDU_LOG_GUEST_ERROR(&host->log,
+                        "invalid %s of %zu bytes at 0x%llx (BAR%d takes %u "
+                        "to %u)",
+                        write ? "write" : "read", n,
+                        (unsigned long long)(w->base + off), w->bar,
+                        fn->bar_access_min, fn->bar_access_max);
+    return false;
+}
+
+/* One aligned piece of a BAR: one PCI transaction (invalid sizes read 0). */
+static uint64_t host_bar_read(Host *host, const PciBarWindow *w, uint64_t off,
+                              size_t n)
+{
+    uint64_t now = host_txn(host, PCI_TXN_MEM_READ, w->base + off,
+                            EDU_T_BAR_WAIT, edu_timing_beats(off, n));
+    uint64_t val = 0;
+
+    if (host_bar_valid(host, w, off, n, false)) {
+        val = w->fn->ops->bar_read(w->fn, w->bar, off, (unsigned)n, now);
+    }
+    return n == 8 ? val : val & ((1ull << (8 * n)) - 1);
+}
+
+static void host_bar_write(Host *host, const PciBarWindow *w, uint64_t off,
+                           uint64_t val, size_t n)
+{
+    uint64_t now = host_txn(host, PCI_TXN_MEM_WRITE, w->base + off,
+                            EDU_T_BAR_WAIT, edu_timing_beats(off, n));
+
+    if (host_bar_valid(host, w, off, n, true)) {
+        w->fn->ops->bar_write(w->fn, w->bar, off, val, (unsigned)n, now);
+    }
+}
+
+/* Whether a CPU access is a single piece to window 'w' (the common case). */
+static bool host_bar_whole(const PciBarWindow *w, uint64_t addr, unsigned size)
+{
+    return w && !(addr & (size - 1)) && size <= w->fn->bar_access_max &&
+           addr - w->base <= w->size - size;
 }
 
 static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
@@ -142,10 +171,15 @@ static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
 
             n = piece_size(off, MIN(len, w->size - off),
                            w->fn->bar_access_max);
-            host_bar_piece(host, w, off, buf, n, write);
+            if (write) {
+                host_bar_write(host, w, off, load_le(buf, n), n);
+            } else {
+                store_le(buf, host_bar_read(host, w, off, n), n);
+            }
         } else if (addr < host->ram_size) {
             stop = MIN(host->ram_size, pci_bus_next_window(&host->bus, addr));
             n = (size_t)MIN(len, stop - addr);
+            host_sync(host);
             if (write) {
                 memcpy(host->ram + addr, buf, n);
             } else {
@@ -161,7 +195,6 @@ static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
             if (!write) {
                 memset(buf, 0xff, n);
             }
-            pci_bus_run(&host->bus, host->now);
         }
         addr += n;
         buf += n;
@@ -237,7 +270,6 @@ static void host_io_access(Host *host, uint16_t port, uint8_t *buf,
                 memset(buf, 0xff, n);
             }
         }
-        pci_bus_run(&host->bus, host->now);
         p = (p + (uint32_t)n) & 0xffff;
         buf += n;
         len -= n;
@@ -275,10 +307,15 @@ int host_io_write(Host *host, uint16_t port, uint32_t val, unsigned size)
 
 int host_mem_read(Host *host, uint64_t addr, unsigned size, uint64_t *val)
 {
+    const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
     uint8_t buf[8];
 
     if (!valid_size(size, 8)) {
         return -EINVAL;
+    }
+    if (host_bar_whole(w, addr, size)) {
+        *val = host_bar_read(host, w, addr - w->base, size);
+        return 0;
     }
     host_mem_access(host, addr, buf, size, false);
     *val = load_le(buf, size);
@@ -287,10 +324,15 @@ int host_mem_read(Host *host, uint64_t addr, unsigned size, uint64_t *val)
 
 int host_mem_write(Host *host, uint64_t addr, uint64_t val, unsigned size)
 {
+    const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
     uint8_t buf[8];
 
     if (!valid_size(size, 8)) {
         return -EINVAL;
+    }
+    if (host_bar_whole(w, addr, size)) {
+        host_bar_write(host, w, addr - w->base, val, size);
+        return 0;
     }
     store_le(buf, val, size);
     host_mem_access(host, addr, buf, size, true);
@@ -313,11 +355,12 @@ static bool in_ram(const Host *host, uint64_t addr, size_t len)
     return addr <= host->ram_size && len <= host->ram_size - addr;
 }
 
-int host_ram_read(const Host *host, uint64_t addr, void *buf, size_t len)
+int host_ram_read(Host *host, uint64_t addr, void *buf, size_t len)
 {
     if (!in_ram(host, addr, len)) {
         return -ERANGE;
     }
+    host_sync(host);
     memcpy(buf, host->ram + addr, len);
     return 0;
 }
@@ -327,6 +370,7 @@ int host_ram_write(Host *host, uint64_t addr, const void *buf, size_t len)
     if (!in_ram(host, addr, len)) {
         return -ERANGE;
     }
+    host_sync(host);
     memcpy(host->ram + addr, buf, len);
     return 0;
 }
@@ -336,11 +380,16 @@ uint64_t host_ram_size(const Host *host)
     return host->ram_size;
 }
 
+void host_sync(Host *host)
+{
+    pci_bus_run(&host->bus, host->now);
+}
+
 void host_advance(Host *host, uint64_t clocks)
 {
     host->now = clocks > UINT64_MAX - 1 - host->now ? UINT64_MAX - 1
                                                      : host->now + clocks;
-    pci_bus_run(&host->bus, host->now);
+    host_sync(host);
 }
 
 uint64_t host_now(const Host *host)
@@ -353,8 +402,9 @@ unsigned host_clock_ns(const Host *host)
     return host->clock_ns;
 }
 
-bool host_intx(const Host *host)
+bool host_intx(Host *host)
 {
+    host_sync(host);
     return pci_bus_intx(&host->bus);
 }
 
@@ -389,8 +439,12 @@ Host *host_create(const HostConfig *cfg)
         return NULL;
     }
     host->ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
-    host->ram = host->ram_size <= SIZE_MAX ? calloc(1, host->ram_size) : NULL;
-    if (!host->ram) {
+    /* Page-aligned, zero-filled, backed only where the guest touches it. */
+    host->ram = host->ram_size <= SIZE_MAX
+                    ? mmap(NULL, host->ram_size, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                    : MAP_FAILED;
+    if (host->ram == MAP_FAILED) {
         free(host);
         errno = ENOMEM;
         return NULL;
@@ -417,7 +471,7 @@ void host_destroy(Host *host)
     for (unsigned i = 0; i < 256; i++) {
         edu_destroy(host->edu[i]);
     }
-    free(host->ram);
+    munmap(host->ram, host->ram_size);
     free(host);
 }
 

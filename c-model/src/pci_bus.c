@@ -24,6 +24,17 @@ void pci_bus_init(PciBus *bus, uint8_t *ram, uint64_t ram_size, EduLog *log)
     bus->ram = ram;
     bus->ram_size = ram_size;
     bus->log = log;
+    bus->next_event = PCI_NO_EVENT;
+}
+
+static void pci_bus_update_next(PciBus *bus)
+{
+    uint64_t next = PCI_NO_EVENT;
+
+    for (unsigned i = 0; i < bus->n_live; i++) {
+        next = MIN(next, bus->live[i]->next_event);
+    }
+    bus->next_event = next;
 }
 
 /* Rebuilds the list of decoding BAR windows, in devfn and BAR order. */
@@ -67,6 +78,7 @@ int pci_bus_attach(PciBus *bus, PciFunction *fn, unsigned devfn)
     bus->live[i] = fn;
     bus->n_live++;
     pci_bus_remap(bus);
+    pci_bus_update_next(bus);
     return 0;
 }
 
@@ -85,6 +97,7 @@ void pci_bus_detach(PciBus *bus, PciFunction *fn)
     }
     bus->n_live = j;
     pci_bus_remap(bus);
+    pci_bus_update_next(bus);
     fn->bus = NULL;
 }
 
@@ -169,10 +182,20 @@ void pci_bus_note(PciFunction *fn, uint64_t when)
 
 void pci_bus_schedule(PciFunction *fn, uint64_t when)
 {
+    uint64_t old = fn->next_event;
+
     fn->next_event = when;
+    if (!fn->bus) {
+        return;
+    }
+    if (when < fn->bus->next_event) {
+        fn->bus->next_event = when;
+    } else if (old == fn->bus->next_event && when != old) {
+        pci_bus_update_next(fn->bus);
+    }
 }
 
-void pci_bus_run(PciBus *bus, uint64_t until)
+void pci_bus_run_due(PciBus *bus, uint64_t until)
 {
     /* Each pass lets the function with the earliest work run up to the
      * next function's earliest work, so all work happens in clock order. */
@@ -193,6 +216,7 @@ void pci_bus_run(PciBus *bus, uint64_t until)
             }
         }
         if (!first || t1 > until) {
+            bus->next_event = t1;
             return;
         }
         first->ops->run(first, MIN(until, t2));
@@ -244,7 +268,11 @@ uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
             /* Whole bursts back to back on an idle bus: take all that
              * start by 'until' in one step. */
             uint64_t clocks = overhead + full / 4;
-            uint64_t k = MIN((len - done) / full, (until - start) / clocks + 1);
+            uint64_t k = (len - done) / full;
+
+            if (until - start < (k - 1) * clocks) {
+                k = (until - start) / clocks + 1;
+            }
 
             bus->bus_free = start + k * clocks;
             *end = bus->bus_free;

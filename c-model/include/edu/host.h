@@ -58,17 +58,19 @@ void host_mem_write_buf(Host *host, uint64_t addr, const void *buf,
                         size_t len);
 
 /* RAM alone, no bus and no time (-ERANGE outside RAM). */
-int host_ram_read(const Host *host, uint64_t addr, void *buf, size_t len);
+int host_ram_read(Host *host, uint64_t addr, void *buf, size_t len);
 int host_ram_write(Host *host, uint64_t addr, const void *buf, size_t len);
 uint64_t host_ram_size(const Host *host);
 
-/* Time, in PCI clocks. */
+/* Time, in PCI clocks.  Devices catch up with the host's clock lazily;
+ * host_sync() brings them up to it (before looking at edu_get_state()). */
 void host_advance(Host *host, uint64_t clocks);
+void host_sync(Host *host);
 uint64_t host_now(const Host *host);
 unsigned host_clock_ns(const Host *host);
 
 /* INTA# seen by the host: any function asserting it. */
-bool host_intx(const Host *host);
+bool host_intx(Host *host);
 
 EduLog *host_log(Host *host);
 PciBus *host_bus(Host *host);

@@ -127,6 +127,7 @@ struct PciBus {
     PciBarWindow window[256 * PCI_NUM_BARS];
     unsigned n_window;
     uint64_t bus_free;              /* first clock the bus is idle */
+    uint64_t next_event;            /* earliest next_event of any function */
     uint8_t *ram;                   /* where bus-master accesses land */
     uint64_t ram_size;
     EduLog *log;
@@ -162,7 +163,13 @@ uint64_t pci_bus_hold(PciBus *bus, uint64_t from, uint64_t clocks);
 void pci_bus_trace(PciBus *bus, const PciTxn *txn);
 void pci_bus_note(PciFunction *fn, uint64_t when);
 /* Lets every function do what falls due up to and including 'until'. */
-void pci_bus_run(PciBus *bus, uint64_t until);
+void pci_bus_run_due(PciBus *bus, uint64_t until);
+static inline void pci_bus_run(PciBus *bus, uint64_t until)
+{
+    if (bus->next_event <= until) {
+        pci_bus_run_due(bus, until);
+    }
+}
 /* A function calls this when its next pending work changes. */
 void pci_bus_schedule(PciFunction *fn, uint64_t when);
 

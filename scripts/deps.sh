@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages a job needs, and only the missing ones.
+#   scripts/deps.sh build|run|test
+# Quick when everything is there: it asks dpkg first and runs apt-get only
+# for what is missing (after one 'apt-get update').
+set -euo pipefail
+
+build_pkgs=(cmake make gcc g++ pkg-config)
+run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev)
+
+case "${1:-}" in
+build) want=("${build_pkgs[@]}") ;;
+run) want=("${run_pkgs[@]}") ;;
+test) want=("${test_pkgs[@]}") ;;
+*)
+    echo "usage: $0 build|run|test" >&2
+    exit 2
+    ;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+        grep -q 'install ok installed'; then
+        missing+=("$pkg")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+        echo "deps: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
