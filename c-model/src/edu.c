@@ -4,10 +4,11 @@
  * Register rules follow QEMU's hw/misc/edu.c; an out-of-range DMA follows
  * the fixed semantics (log a guest error, copy nothing, finish as usual).
  * Time: the factorial unit does one multiply per clock and stops early once
- * the product is 0 (it cannot change after that), so any operand finishes
- * within about 64 multiplies.  The DMA engine moves its data in bus-master
- * bursts timed by the bus.  Not modelled: QEMU's asynchronous thread and
- * 100 ms DMA timer (the results do not depend on them).
+ * the product is 0 (it cannot change after that); any 34 consecutive factors
+ * hold 2^32, so no operand needs more than 34 multiplies.  The DMA engine
+ * moves its data in bus-master bursts timed by the bus.  Not modelled:
+ * QEMU's asynchronous thread and 100 ms DMA timer (results do not depend on
+ * them).
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -181,7 +182,8 @@ static void edu_dma_step(EduDevice *edu, uint64_t until)
         return;
     }
     n = pci_bus_master_bursts(bus, &edu->pci, to_ram, edu->dma_ram,
-                              edu->dma_left, edu->dma_ready, until, &end);
+                              edu->dma_left, edu->dma_ready, until, &end,
+                              edu->dma_buf + edu->dma_buf_off);
     if (n == 0) {
         /* The bus is taken past 'until': ask again when it frees. */
         edu->dma_ready = bus->bus_free;

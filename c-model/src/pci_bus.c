@@ -173,14 +173,7 @@ void pci_bus_trace(PciBus *bus, const PciTxn *txn)
     }
 }
 
-void pci_bus_note(PciFunction *fn, uint64_t when)
-{
-    if (fn->bus && fn->bus->note) {
-        fn->bus->note(fn->bus->note_opaque, fn, when);
-    }
-}
-
-void pci_bus_schedule(PciFunction *fn, uint64_t when)
+void pci_bus_reschedule(PciFunction *fn, uint64_t when)
 {
     uint64_t old = fn->next_event;
 
@@ -223,10 +216,12 @@ void pci_bus_run_due(PciBus *bus, uint64_t until)
     }
 }
 
+/* 'data' holds the 'len' bytes moved; reads from RAM find them there. */
 static void trace_burst(PciBus *bus, PciFunction *fn, bool to_ram,
-                        uint64_t start, uint64_t addr, uint64_t beats,
-                        uint64_t wait)
+                        uint64_t start, uint64_t addr, uint64_t len,
+                        uint64_t wait, const uint8_t *data)
 {
+    uint64_t beats = edu_timing_beats(addr, len);
     PciTxn txn = {
         .kind = to_ram ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
         .master = fn->devfn,
@@ -236,14 +231,21 @@ static void trace_burst(PciBus *bus, PciFunction *fn, bool to_ram,
         .beats = beats,
         .wait = wait,
         .clocks = EDU_T_ARB + edu_timing_transaction(wait, beats),
+        .data = data,
+        .len = len,
+        .lane = (unsigned)(addr & 3),
     };
 
+    if (!to_ram && addr <= bus->ram_size && len <= bus->ram_size - addr) {
+        txn.data = bus->ram + addr;
+    }
     pci_bus_trace(bus, &txn);
 }
 
 uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
                                uint64_t addr, uint64_t len, uint64_t ready,
-                               uint64_t until, uint64_t *end)
+                               uint64_t until, uint64_t *end,
+                               const uint8_t *src)
 {
     const uint64_t wait = to_ram ? EDU_T_RAM_WRITE_WAIT : EDU_T_RAM_READ_WAIT;
     const uint64_t overhead = EDU_T_ARB + edu_timing_transaction(wait, 0);
@@ -282,7 +284,10 @@ uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
         beats = edu_timing_beats(a, n);
         start = pci_bus_hold(bus, start, overhead + beats);
         *end = bus->bus_free;
-        trace_burst(bus, fn, to_ram, start, a, beats, wait);
+        if (bus->trace) {
+            trace_burst(bus, fn, to_ram, start, a, n, wait,
+                        to_ram && src ? src + done : NULL);
+        }
         done += n;
     }
     return done;
@@ -349,7 +354,10 @@ void pci_bus_msi_notify(PciBus *bus, PciFunction *fn, uint64_t now)
     start = pci_bus_hold(bus, now,
                          EDU_T_ARB +
                              edu_timing_transaction(EDU_T_RAM_WRITE_WAIT, 1));
-    trace_burst(bus, fn, true, start, addr, 1, EDU_T_RAM_WRITE_WAIT);
+    if (bus->trace) {
+        trace_burst(bus, fn, true, start, addr, sizeof(bytes),
+                    EDU_T_RAM_WRITE_WAIT, bytes);
+    }
     pci_bus_dma_write(bus, fn, addr, bytes, sizeof(bytes));
 }
 

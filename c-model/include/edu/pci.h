@@ -114,6 +114,12 @@ typedef struct PciTxn {
     uint64_t beats;         /* data phases; 0: master abort */
     uint64_t wait;          /* target wait states before the first data */
     uint64_t clocks;        /* the whole transaction */
+    /* The bytes the data phases carry: 'len' bytes from byte lane 'lane'
+     * of the first data phase on (len 0: every lane of every phase).
+     * 'data' points at them during the trace call; NULL when unknown. */
+    const uint8_t *data;
+    uint64_t len;
+    unsigned lane;
 } PciTxn;
 
 typedef void (*PciTraceFn)(void *opaque, const PciTxn *txn);
@@ -161,7 +167,12 @@ uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr);
  */
 uint64_t pci_bus_hold(PciBus *bus, uint64_t from, uint64_t clocks);
 void pci_bus_trace(PciBus *bus, const PciTxn *txn);
-void pci_bus_note(PciFunction *fn, uint64_t when);
+static inline void pci_bus_note(PciFunction *fn, uint64_t when)
+{
+    if (fn->bus->note) {
+        fn->bus->note(fn->bus->note_opaque, fn, when);
+    }
+}
 /* Lets every function do what falls due up to and including 'until'. */
 void pci_bus_run_due(PciBus *bus, uint64_t until);
 static inline void pci_bus_run(PciBus *bus, uint64_t until)
@@ -171,20 +182,29 @@ static inline void pci_bus_run(PciBus *bus, uint64_t until)
     }
 }
 /* A function calls this when its next pending work changes. */
-void pci_bus_schedule(PciFunction *fn, uint64_t when);
+void pci_bus_reschedule(PciFunction *fn, uint64_t when);
+static inline void pci_bus_schedule(PciFunction *fn, uint64_t when)
+{
+    if (when != fn->next_event) {
+        pci_bus_reschedule(fn, when);
+    }
+}
 
 /*
  * Bus-master transfers of 'fn' to or from RAM.  pci_bus_master_bursts books
  * the bursts of a 'len'-byte transfer at RAM address 'addr', ready to start
  * at 'ready', that can start by 'until'; it returns how many bytes they move
- * and sets *end to the clock the last of them ends.  Data moves through
+ * and sets *end to the clock the last of them ends; 'src' (may be NULL)
+ * holds the bytes a transfer to RAM will write, for the trace hook only,
+ * as the data moves later.  Data moves through
  * pci_bus_dma_read/write: with bus mastering off reads give zeros and writes
  * are dropped; outside RAM reads give all ones and writes are dropped
  * (master abort).
  */
 uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
                                uint64_t addr, uint64_t len, uint64_t ready,
-                               uint64_t until, uint64_t *end);
+                               uint64_t until, uint64_t *end,
+                               const uint8_t *src);
 void pci_bus_dma_read(PciBus *bus, PciFunction *fn, uint64_t addr, void *buf,
                       size_t len);
 void pci_bus_dma_write(PciBus *bus, PciFunction *fn, uint64_t addr,
