@@ -2,9 +2,9 @@
  * The one interface every view implements for the testbench.
  *
  * Nothing above it knows which view it talks to.  Each backend lives in its
- * own backend_<name>.c and is listed once in backends.c.  Every call
- * returns 0 or a negative errno (-EIO when the view itself failed, e.g.
- * QEMU died); the error text is then in backend_error().
+ * own backend_<name>.c and is listed once in the registry table of
+ * backend.c.  Every call returns 0 or a negative errno (-EIO when the view
+ * itself failed, e.g. QEMU died); the error text is then in backend_error().
  */
 #ifndef EDU_TB_BACKEND_H
 #define EDU_TB_BACKEND_H
@@ -44,6 +44,10 @@ typedef struct BackendOps {
     /* Time in ns: move it on, read it. */
     int (*advance)(Backend *b, uint64_t ns);
     uint64_t (*now_ns)(Backend *b);
+    /* Optional (NULL: the view cannot tell): the time in ns at which the
+     * view next has work of its own to do (qtest's bare clock_step);
+     * -ENOENT when nothing is pending. */
+    int (*next_event_ns)(Backend *b, uint64_t *ns);
     /* INTA# as the host sees it (1 asserted, 0 not). */
     int (*intx)(Backend *b);
     /* Guest errors the view reported so far (0 where it cannot tell). */
@@ -56,14 +60,21 @@ struct Backend {
     char error[256];
 };
 
-/* The registry (backends.c). */
+/* The registry (backend.c): by name; every backend, NULL-terminated. */
 const BackendOps *backend_find(const char *name);
 const BackendOps *const *backend_list(void);
 
-/* NULL on failure, with the reason in err. */
+/*
+ * A backend by name, configured by cfg (NULL: all defaults).  backend_open
+ * fills in the defaults and checks the configuration before the backend's
+ * create() sees it.  NULL on failure, with a one-line reason in err.  A
+ * create() that fails may leave b->priv partly built: backend_open then
+ * calls destroy(), which must cope with that (and with b->priv NULL).
+ */
 Backend *backend_open(const char *name, const BackendConfig *cfg, char *err,
                       size_t errlen);
 void backend_close(Backend *b);
+/* Sets b's error text and returns err (a negative errno), for backends. */
 int backend_fail(Backend *b, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *backend_error(const Backend *b);

@@ -1,7 +1,8 @@
 /*
  * edu-demo: drives the C model the way a driver would and prints what it
  * sees: probe bus 0, size and map BAR0, check liveness, run a factorial and
- * a DMA round trip through host RAM.
+ * a DMA round trip through host RAM.  With --vcd FILE it also writes the
+ * run's waveform (docs/waves.md).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "edu/host.h"
 #include "edu/timing.h"
+#include "edu/vcd.h"
 
 #define EDU_SLOT     4
 #define BAR0_ADDR    0xfe000000u
@@ -153,25 +155,50 @@ static void dma_round_trip(Host *host)
     check(memcmp(pattern, back, sizeof(back)) == 0, "data arrives unchanged");
 }
 
+static int usage(const char *argv0, int help)
+{
+    fprintf(help ? stdout : stderr,
+            "usage: %s [--vcd FILE]\n"
+            "Runs the edu C model as a driver would (probe, BAR0, "
+            "factorial, DMA)\nand prints what it sees; exits 1 if "
+            "anything is wrong.\n"
+            "  --vcd FILE  also write the run's PCI waveform to FILE "
+            "(VCD; open it with\n"
+            "              gtkwave FILE waves/edu.gtkw)\n",
+            argv0);
+    return help ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
+    const char *vcd_path = NULL;
+    EduVcd *vcd = NULL;
     Host *host;
+    int ret;
 
-    if (argc > 1) {
-        int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-
-        fprintf(help ? stdout : stderr,
-                "usage: %s\n"
-                "Runs the edu C model as a driver would (probe, BAR0, "
-                "factorial, DMA)\nand prints what it sees; exits 1 if "
-                "anything is wrong.\n",
-                argv[0]);
-        return help ? 0 : 2;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            return usage(argv[0], 1);
+        } else if (!strcmp(argv[i], "--vcd") && i + 1 < argc) {
+            vcd_path = argv[++i];
+        } else {
+            return usage(argv[0], 0);
+        }
     }
     host = host_create(NULL);
     if (!host || host_add_edu(host, EDU_SLOT, 0, NULL) < 0) {
         fprintf(stderr, "edu-demo: cannot build the platform\n");
         return 1;
+    }
+    if (vcd_path) {
+        char err[256];
+
+        vcd = edu_vcd_open(host, vcd_path, err, sizeof(err));
+        if (!vcd) {
+            fprintf(stderr, "edu-demo: %s\n", err);
+            host_destroy(host);
+            return 1;
+        }
     }
     probe(host);
     map_bar0(host);
@@ -180,6 +207,12 @@ int main(int argc, char **argv)
     printf("simulated time %" PRIu64 " PCI clocks, %u guest errors; %s\n",
            host_now(host), (unsigned)host_log(host)->guest_errors,
            failures ? "FAILED" : "all ok");
+    ret = edu_vcd_close(vcd);
+    if (ret < 0) {
+        fprintf(stderr, "edu-demo: writing %s: %s\n", vcd_path,
+                strerror(-ret));
+        failures++;
+    }
     host_destroy(host);
     return failures ? 1 : 0;
 }

@@ -75,37 +75,53 @@ static size_t piece_size(uint64_t off, uint64_t len, size_t max)
     return n;
 }
 
+static uint64_t host_txn_clocks(uint64_t wait, uint64_t beats)
+{
+    return beats ? edu_timing_transaction(wait, beats) : EDU_T_MASTER_ABORT;
+}
+
 /*
  * Books a host transaction with 'beats' data phases (0: nobody claims it,
  * master abort) after letting the devices catch up, and returns the clock
- * of its first data phase, up to which the devices have run.
+ * of its first data phase, up to which the devices have run.  The caller
+ * reports it with host_trace() once its data is known.
  */
-static uint64_t host_txn(Host *host, PciTxnKind kind, uint64_t addr,
-                         uint64_t wait, uint64_t beats)
+static uint64_t host_txn(Host *host, uint64_t wait, uint64_t beats)
 {
-    uint64_t clocks = beats ? edu_timing_transaction(wait, beats)
-                            : EDU_T_MASTER_ABORT;
+    uint64_t clocks = host_txn_clocks(wait, beats);
     uint64_t start;
     uint64_t data;
 
     pci_bus_run(&host->bus, host->now);
     start = pci_bus_hold(&host->bus, host->now, clocks);
     data = start + (beats ? edu_timing_first_data(wait) : clocks - 1);
-    if (host->bus.trace) {
-        PciTxn txn = {
-            .kind = kind,
-            .master = -1,
-            .start = start,
-            .addr = addr,
-            .beats = beats,
-            .wait = wait,
-            .clocks = clocks,
-        };
-        pci_bus_trace(&host->bus, &txn);
-    }
     pci_bus_run(&host->bus, data);
     host->now = start + clocks;
     return data;
+}
+
+/* Reports the host transaction that has just ended, with the 'n' bytes of
+ * 'val' it moved, to the bus's trace hook (waveforms only). */
+static void host_trace(Host *host, PciTxnKind kind, uint64_t addr,
+                       uint64_t wait, uint64_t beats, uint64_t val, size_t n)
+{
+    uint64_t clocks = host_txn_clocks(wait, beats);
+    uint8_t bytes[8];
+    PciTxn txn = {
+        .kind = kind,
+        .master = -1,
+        .start = host->now - clocks,
+        .addr = addr,
+        .beats = beats,
+        .wait = wait,
+        .clocks = clocks,
+        .data = bytes,
+        .len = n,
+        .lane = (unsigned)(addr & 3),
+    };
+
+    store_le(bytes, val, n);
+    pci_bus_trace(&host->bus, &txn);
 }
 
 /* Whether a BAR access of 'n' bytes at 'off' is one the function accepts. */
@@ -130,24 +146,31 @@ static bool host_bar_valid(Host *host, const PciBarWindow *w, uint64_t off,
 static uint64_t host_bar_read(Host *host, const PciBarWindow *w, uint64_t off,
                               size_t n)
 {
-    uint64_t now = host_txn(host, PCI_TXN_MEM_READ, w->base + off,
-                            EDU_T_BAR_WAIT, edu_timing_beats(off, n));
+    uint64_t now = host_txn(host, EDU_T_BAR_WAIT, edu_timing_beats(off, n));
     uint64_t val = 0;
 
     if (host_bar_valid(host, w, off, n, false)) {
         val = w->fn->ops->bar_read(w->fn, w->bar, off, (unsigned)n, now);
     }
-    return n == 8 ? val : val & ((1ull << (8 * n)) - 1);
+    val = n == 8 ? val : val & ((1ull << (8 * n)) - 1);
+    if (host->bus.trace) {
+        host_trace(host, PCI_TXN_MEM_READ, w->base + off, EDU_T_BAR_WAIT,
+                   edu_timing_beats(off, n), val, n);
+    }
+    return val;
 }
 
 static void host_bar_write(Host *host, const PciBarWindow *w, uint64_t off,
                            uint64_t val, size_t n)
 {
-    uint64_t now = host_txn(host, PCI_TXN_MEM_WRITE, w->base + off,
-                            EDU_T_BAR_WAIT, edu_timing_beats(off, n));
+    uint64_t now = host_txn(host, EDU_T_BAR_WAIT, edu_timing_beats(off, n));
 
     if (host_bar_valid(host, w, off, n, true)) {
         w->fn->ops->bar_write(w->fn, w->bar, off, val, (unsigned)n, now);
+    }
+    if (host->bus.trace) {
+        host_trace(host, PCI_TXN_MEM_WRITE, w->base + off, EDU_T_BAR_WAIT,
+                   edu_timing_beats(off, n), val, n);
     }
 }
 
@@ -190,10 +213,13 @@ static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
             stop = pci_bus_next_window(&host->bus, addr);
             n = piece_size(addr, stop == UINT64_MAX ? len : MIN(len, stop - addr),
                            4);
-            host_txn(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ, addr,
-                     0, 0);
+            host_txn(host, 0, 0);
             if (!write) {
                 memset(buf, 0xff, n);
+            }
+            if (host->bus.trace) {
+                host_trace(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
+                           addr, 0, 0, load_le(buf, n), n);
             }
         }
         addr += n;
@@ -215,16 +241,24 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
     uint64_t now;
 
     if (!(ca & PCI_CONFIG_ENABLE) || bus != 0 || !host->bus.fn[devfn]) {
-        /* No function claims the cycle: master abort, reads all ones. */
-        host_txn(host, (ca & PCI_CONFIG_ENABLE) ? kind
-                       : write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ,
-                 ca, 0, 0);
+        /* No function claims the cycle: master abort, reads all ones.
+         * With CONFIG_ADDRESS disabled it is a plain I/O cycle. */
+        host_txn(host, 0, 0);
         if (!write) {
             memset(buf, 0xff, n);
         }
+        if (host->bus.trace) {
+            uint64_t addr = ca | port_off;
+
+            if (!(ca & PCI_CONFIG_ENABLE)) {
+                kind = write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ;
+                addr = PCI_CONFIG_DATA_PORT + port_off;
+            }
+            host_trace(host, kind, addr, 0, 0, load_le(buf, n), n);
+        }
         return;
     }
-    now = host_txn(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1);
+    now = host_txn(host, EDU_T_CFG_WAIT, 1);
     if (write) {
         pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
                              (unsigned)n);
@@ -232,6 +266,10 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
     } else {
         pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val);
         store_le(buf, val, n);
+    }
+    if (host->bus.trace) {
+        host_trace(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1,
+                   load_le(buf, n), n);
     }
 }
 
@@ -265,9 +303,13 @@ static void host_io_access(Host *host, uint16_t port, uint8_t *buf,
                                                         : 0x10000;
 
             n = piece_size(p, MIN(len, stop - p), 4);
-            host_txn(host, write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ, p, 0, 0);
+            host_txn(host, 0, 0);
             if (!write) {
                 memset(buf, 0xff, n);
+            }
+            if (host->bus.trace) {
+                host_trace(host, write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ, p,
+                           0, 0, load_le(buf, n), n);
             }
         }
         p = (p + (uint32_t)n) & 0xffff;

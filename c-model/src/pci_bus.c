@@ -134,18 +134,6 @@ bool pci_bus_config_write(PciBus *bus, unsigned devfn, unsigned off,
     return true;
 }
 
-const PciBarWindow *pci_bus_find_window(const PciBus *bus, uint64_t addr)
-{
-    for (unsigned i = 0; i < bus->n_window; i++) {
-        const PciBarWindow *w = &bus->window[i];
-
-        if (addr - w->base < w->size) {
-            return w;
-        }
-    }
-    return NULL;
-}
-
 uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr)
 {
     uint64_t next = UINT64_MAX;
@@ -156,14 +144,6 @@ uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr)
         }
     }
     return next;
-}
-
-uint64_t pci_bus_hold(PciBus *bus, uint64_t from, uint64_t clocks)
-{
-    uint64_t start = MAX(from, bus->bus_free);
-
-    bus->bus_free = start + clocks;
-    return start;
 }
 
 void pci_bus_trace(PciBus *bus, const PciTxn *txn)

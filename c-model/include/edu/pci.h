@@ -122,6 +122,9 @@ typedef struct PciTxn {
     unsigned lane;
 } PciTxn;
 
+/* Not in time order: a bus-master burst is reported when booked, a host
+ * transaction once it has ended (with its data), and the devices catch up
+ * lazily, so a later report may carry an earlier clock. */
 typedef void (*PciTraceFn)(void *opaque, const PciTxn *txn);
 /* Function 'fn' may have changed its visible state at clock 'when'. */
 typedef void (*PciNoteFn)(void *opaque, PciFunction *fn, uint64_t when);
@@ -155,7 +158,16 @@ bool pci_bus_config_write(PciBus *bus, unsigned devfn, unsigned off,
                           uint32_t val, unsigned len);
 
 /* The BAR window that claims 'addr', or NULL. */
-const PciBarWindow *pci_bus_find_window(const PciBus *bus, uint64_t addr);
+static inline const PciBarWindow *pci_bus_find_window(const PciBus *bus,
+                                                      uint64_t addr)
+{
+    for (unsigned i = 0; i < bus->n_window; i++) {
+        if (addr - bus->window[i].base < bus->window[i].size) {
+            return &bus->window[i];
+        }
+    }
+    return NULL;
+}
 /* The lowest window base above 'addr', or UINT64_MAX. */
 uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr);
 
@@ -165,7 +177,14 @@ uint64_t pci_bus_next_window(const PciBus *bus, uint64_t addr);
  * pci_bus_hold books 'clocks' from the first idle clock at or after 'from'
  * and returns the clock it starts at.
  */
-uint64_t pci_bus_hold(PciBus *bus, uint64_t from, uint64_t clocks);
+static inline uint64_t pci_bus_hold(PciBus *bus, uint64_t from,
+                                    uint64_t clocks)
+{
+    uint64_t start = from > bus->bus_free ? from : bus->bus_free;
+
+    bus->bus_free = start + clocks;
+    return start;
+}
 void pci_bus_trace(PciBus *bus, const PciTxn *txn);
 static inline void pci_bus_note(PciFunction *fn, uint64_t when)
 {

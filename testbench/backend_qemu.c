@@ -1,0 +1,902 @@
+/*
+ * The 'qemu' backend: QEMU's own edu device, the reference, driven over
+ * the qtest protocol.
+ *
+ * It starts qemu-system-x86_64 (from $EDU_QEMU, else PATH) with pipes on
+ * its stdin and stdout, -qtest stdio, one -device edu per configured
+ * device, and a BIOS of its own: 64 KiB of HLT whose reset vector is
+ * "cli; hlt; jmp back", so that no firmware programs the PCI devices and
+ * the platform starts as DESIGN.md section 6 says, with nothing set up.
+ * Every operation is one or more qtest commands; any answer but OK is an
+ * error (-EIO) with QEMU's text.  Every read from QEMU has a time limit, so
+ * a hung QEMU cannot hang the testbench.
+ *
+ * Time is real time: QEMU 7.2 as Debian ships it has no qtest accelerator,
+ * so clock_step is refused and QEMU's virtual clock follows the wall clock
+ * (edu's DMA completes about 100 ms after its command, the factorial runs
+ * in a thread).  advance(ns) sleeps that long; now_ns() is the wall time
+ * since the start.  INTx is read from the devices' configuration space
+ * (STATUS bit 3, COMMAND bit 10), the CONFIG_ADDRESS latch saved and
+ * restored around it.  Not available: waveforms, guest error counts.
+ */
+#define _DEFAULT_SOURCE /* mkdtemp, prctl's PR_ constants, sigtimedwait */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "edu/pci_regs.h"
+
+#define QEMU_BINARY       "qemu-system-x86_64"
+#define QEMU_INSTALL_HINT "apt-get install qemu-system-x86"
+#define QEMU_TIMEOUT_MS   10000   /* for any one answer, start-up included */
+#define QEMU_STOP_MS      2000    /* for QEMU to exit on SIGTERM */
+#define QEMU_CHUNK        32768   /* bytes per read/write command */
+#define QEMU_MAX_ARGS     32
+
+/* The BIOS: 64 KiB of HLT, reset vector at 0xfff0 "cli; hlt; jmp $-3". */
+#define HALT_BIOS_SIZE    0x10000
+#define HALT_BIOS_VECTOR  0xfff0
+
+typedef struct QemuBackend {
+    pid_t pid;                  /* 0: not running (any more) */
+    int to_qemu;                /* QEMU's stdin, -1 when closed */
+    int from_qemu;              /* QEMU's stdout */
+    char dir[PATH_MAX - 32];    /* private temporary directory */
+    char bios_path[PATH_MAX];
+    char log_path[PATH_MAX];    /* QEMU's stderr */
+    char *in;                   /* bytes from QEMU not yet consumed */
+    size_t in_len;
+    size_t in_cap;
+    size_t in_skip;             /* the answer last returned, to drop */
+    char *cmd;                  /* scratch for long commands */
+    size_t cmd_cap;
+    struct timespec start;
+    unsigned n_edu;
+    unsigned slot[BACKEND_MAX_EDU];
+    bool dead;                  /* QEMU exited or stopped answering */
+} QemuBackend;
+
+static const uint8_t halt_bios_vector[] = {0xfa, 0xf4, 0xeb, 0xfd};
+
+static QemuBackend *qemu_state(Backend *b)
+{
+    return b->priv;
+}
+
+/* Milliseconds left until 'deadline' (CLOCK_MONOTONIC), at least 0. */
+static int qemu_ms_left(const struct timespec *deadline)
+{
+    struct timespec now;
+    int64_t ms;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000 +
+         (deadline->tv_nsec - now.tv_nsec) / 1000000;
+    return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void qemu_deadline(struct timespec *deadline, int ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, deadline);
+    deadline->tv_sec += ms / 1000;
+    deadline->tv_nsec += (long)(ms % 1000) * 1000000;
+    if (deadline->tv_nsec >= 1000000000) {
+        deadline->tv_sec++;
+        deadline->tv_nsec -= 1000000000;
+    }
+}
+
+/* The executable to run: $EDU_QEMU (a path or a name in PATH), else
+ * qemu-system-x86_64 in PATH.  0, or -ENOENT with the reason in b. */
+static int qemu_find_binary(Backend *b, char *path, size_t len)
+{
+    const char *want = getenv("EDU_QEMU");
+    const char *dirs = getenv("PATH");
+    const char *p;
+
+    if (!want || !*want) {
+        want = QEMU_BINARY;
+    }
+    if (strchr(want, '/')) {
+        if (access(want, X_OK) == 0 && strlen(want) < len) {
+            strcpy(path, want);
+            return 0;
+        }
+        return backend_fail(b, -ENOENT,
+                            "qemu backend: EDU_QEMU=%s is not an executable",
+                            want);
+    }
+    for (p = dirs ? dirs : "/usr/bin:/bin"; *p;) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        int w = snprintf(path, len, "%.*s%s%s", (int)n, p, n ? "/" : "",
+                         want);
+
+        if (w > 0 && (size_t)w < len && access(path, X_OK) == 0) {
+            return 0;
+        }
+        p += n + (end != NULL);
+    }
+    if (strcmp(want, QEMU_BINARY) == 0) {
+        return backend_fail(b, -ENOENT,
+                            "qemu backend: %s is not installed (install it: "
+                            "%s; or set EDU_QEMU to its path)", want,
+                            QEMU_INSTALL_HINT);
+    }
+    return backend_fail(b, -ENOENT,
+                        "qemu backend: EDU_QEMU=%s is not found in PATH",
+                        want);
+}
+
+static int qemu_write_bios(Backend *b, const char *path)
+{
+    uint8_t *image = malloc(HALT_BIOS_SIZE);
+    size_t done = 0;
+    int fd;
+
+    if (!image) {
+        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+    }
+    memset(image, 0xf4, HALT_BIOS_SIZE);
+    memcpy(image + HALT_BIOS_VECTOR, halt_bios_vector,
+           sizeof(halt_bios_vector));
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    while (fd >= 0 && done < HALT_BIOS_SIZE) {
+        ssize_t n = write(fd, image + done, HALT_BIOS_SIZE - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        done += (size_t)n;
+    }
+    free(image);
+    if (fd < 0 || done < HALT_BIOS_SIZE || close(fd) < 0) {
+        int err = errno ? errno : EIO;
+
+        if (fd >= 0 && done < HALT_BIOS_SIZE) {
+            close(fd);
+        }
+        return backend_fail(b, -err, "qemu backend: cannot write %s: %s",
+                            path, strerror(err));
+    }
+    return 0;
+}
+
+/* The first line of QEMU's stderr that says something, for messages. */
+static void qemu_stderr_line(QemuBackend *qb, char *buf, size_t len)
+{
+    FILE *f = fopen(qb->log_path, "r");
+    char line[512];
+
+    buf[0] = '\0';
+    if (!f) {
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        bool says = false;
+
+        line[strcspn(line, "\r\n")] = '\0';
+        for (const char *c = line; *c && !says; c++) {
+            says = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+        }
+        if (says) {
+            snprintf(buf, len, ": %.200s", line);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* Waits up to 'ms' for the child to end; true (and pid 0) once it has. */
+static bool qemu_reap(QemuBackend *qb, int ms, int *status)
+{
+    struct timespec deadline;
+
+    *status = 0;
+    qemu_deadline(&deadline, ms);
+    for (;;) {
+        pid_t r = waitpid(qb->pid, status, WNOHANG);
+
+        if (r == qb->pid || (r < 0 && errno != EINTR)) {
+            qb->pid = 0;
+            return true;
+        }
+        if (qemu_ms_left(&deadline) == 0) {
+            return false;
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL);
+    }
+}
+
+/* Ends the child, however it is: its input closed, TERM, then KILL. */
+static void qemu_stop(QemuBackend *qb)
+{
+    int status;
+
+    if (qb->to_qemu >= 0) {
+        close(qb->to_qemu);
+        qb->to_qemu = -1;
+    }
+    if (qb->pid > 0) {
+        kill(qb->pid, SIGTERM);
+        if (!qemu_reap(qb, QEMU_STOP_MS, &status)) {
+            kill(qb->pid, SIGKILL);
+            qemu_reap(qb, QEMU_STOP_MS, &status);
+        }
+    }
+}
+
+/* QEMU closed its stdout: reap it and say how it ended.  Returns -EIO. */
+static int qemu_exited(Backend *b, const char *doing)
+{
+    QemuBackend *qb = qemu_state(b);
+    char how[64] = "";
+    char said[300];
+    int status = 0;
+
+    if (qb->pid > 0) {
+        if (qemu_reap(qb, QEMU_STOP_MS, &status)) {
+            if (WIFEXITED(status)) {
+                snprintf(how, sizeof(how), " with status %d",
+                         WEXITSTATUS(status));
+            } else if (WIFSIGNALED(status)) {
+                snprintf(how, sizeof(how), " on signal %d",
+                         WTERMSIG(status));
+            }
+        } else {
+            qemu_stop(qb);
+        }
+    }
+    qb->dead = true;
+    qemu_stderr_line(qb, said, sizeof(said));
+    return backend_fail(b, -EIO, "qemu backend: QEMU exited%s%s%s", how,
+                        doing, said);
+}
+
+/* Sends 'len' bytes of request 'what'; QEMU's end gone is "QEMU exited". */
+static int qemu_send(Backend *b, const char *what, const char *data,
+                     size_t len)
+{
+    QemuBackend *qb = qemu_state(b);
+    struct timespec deadline;
+    sigset_t pipe_set;
+    sigset_t old_set;
+    sigset_t pending;
+    bool was_pending;
+    int rc = 0;
+
+    /* A write to a closed pipe must give EPIPE, not kill the testbench;
+     * SIGPIPE is held for the write and a new one taken back after. */
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_set, &old_set);
+    sigpending(&pending);
+    was_pending = sigismember(&pending, SIGPIPE);
+    qemu_deadline(&deadline, QEMU_TIMEOUT_MS);
+    while (len && rc == 0) {
+        struct pollfd pfd = {.fd = qb->to_qemu, .events = POLLOUT};
+        ssize_t n;
+        int ready = poll(&pfd, 1, qemu_ms_left(&deadline));
+
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready == 0) {
+            qb->dead = true;
+            qemu_stop(qb);
+            rc = backend_fail(b, -EIO, "qemu backend: QEMU took no input "
+                              "for %d s; stopped it", QEMU_TIMEOUT_MS / 1000);
+            break;
+        }
+        n = write(qb->to_qemu, data, len);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;
+        }
+        if (n < 0 && errno == EPIPE) {
+            char doing[96];
+
+            snprintf(doing, sizeof(doing), " (asked '%.60s')", what);
+            rc = qemu_exited(b, doing);
+            break;
+        }
+        if (n < 0) {
+            rc = backend_fail(b, -EIO, "qemu backend: write to QEMU: %s",
+                              strerror(errno));
+            break;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    if (!was_pending) {
+        sigpending(&pending);
+        if (sigismember(&pending, SIGPIPE)) {
+            sigtimedwait(&pipe_set, NULL, &(struct timespec){0});
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old_set, NULL);
+    return rc;
+}
+
+/* The next line from QEMU, without its newline, valid until the next
+ * call; waits at most QEMU_TIMEOUT_MS for it. */
+static int qemu_recv_line(Backend *b, const char *what, char **line)
+{
+    QemuBackend *qb = qemu_state(b);
+    struct timespec deadline;
+    size_t scanned = 0;
+
+    if (qb->in_skip) {
+        memmove(qb->in, qb->in + qb->in_skip, qb->in_len - qb->in_skip);
+        qb->in_len -= qb->in_skip;
+        qb->in_skip = 0;
+    }
+    qemu_deadline(&deadline, QEMU_TIMEOUT_MS);
+    for (;;) {
+        char *nl = memchr(qb->in + scanned, '\n', qb->in_len - scanned);
+        struct pollfd pfd = {.fd = qb->from_qemu, .events = POLLIN};
+        ssize_t n;
+        int ready;
+
+        if (nl) {
+            *nl = '\0';
+            qb->in_skip = (size_t)(nl - qb->in) + 1;
+            *line = qb->in;
+            return 0;
+        }
+        scanned = qb->in_len;
+        if (qb->in_cap - qb->in_len < 4096) {
+            size_t cap = qb->in_cap ? qb->in_cap * 2 : 65536;
+            char *in = realloc(qb->in, cap);
+
+            if (!in) {
+                return backend_fail(b, -ENOMEM, "qemu backend: out of "
+                                    "memory");
+            }
+            qb->in = in;
+            qb->in_cap = cap;
+        }
+        ready = poll(&pfd, 1, qemu_ms_left(&deadline));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready == 0) {
+            qb->dead = true;
+            qemu_stop(qb);
+            return backend_fail(b, -EIO, "qemu backend: QEMU did not answer "
+                                "'%s' within %d s; stopped it", what,
+                                QEMU_TIMEOUT_MS / 1000);
+        }
+        n = read(qb->from_qemu, qb->in + qb->in_len,
+                 qb->in_cap - qb->in_len);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;
+        }
+        if (n <= 0) {
+            char doing[96];
+
+            snprintf(doing, sizeof(doing), " (asked '%.60s')", what);
+            return qemu_exited(b, doing);
+        }
+        qb->in_len += (size_t)n;
+    }
+}
+
+/*
+ * Sends one command (a whole line, newline included) and reads QEMU's
+ * answer; *rest is what follows "OK " (or "" after a bare "OK").
+ */
+static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
+{
+    QemuBackend *qb = qemu_state(b);
+    char what[64];
+    char *line = NULL;
+    int rc;
+
+    snprintf(what, sizeof(what), "%.*s", (int)(len > 48 ? 48 : len - 1),
+             cmd);
+    if (qb->dead) {
+        return backend_fail(b, -EIO, "qemu backend: QEMU is gone (asked "
+                            "'%s')", what);
+    }
+    rc = qemu_send(b, what, cmd, len);
+    if (rc == 0) {
+        rc = qemu_recv_line(b, what, &line);
+    }
+    if (rc < 0) {
+        return rc;
+    }
+    if (strncmp(line, "OK", 2) == 0 && (line[2] == '\0' || line[2] == ' ')) {
+        *rest = line + 2 + (line[2] == ' ');
+        return 0;
+    }
+    return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.100s' to "
+                        "'%s'", line, what);
+}
+
+/* A command of at most one short line, printf-style. */
+static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+{
+    char cmd[128];
+    char *ignored;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(cmd) - 1) {
+        return backend_fail(b, -EINVAL, "qemu backend: command too long");
+    }
+    cmd[n++] = '\n';
+    return qemu_command(b, cmd, (size_t)n, rest ? rest : &ignored);
+}
+
+/* "0x<hex>" that QEMU prints for a number. */
+static int qemu_parse_number(Backend *b, const char *text, uint64_t *val)
+{
+    char *end;
+
+    if (strncmp(text, "0x", 2) != 0) {
+        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
+                            "for a number", text);
+    }
+    errno = 0;
+    *val = strtoull(text + 2, &end, 16);
+    if (errno || end == text + 2 || *end) {
+        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
+                            "for a number", text);
+    }
+    return 0;
+}
+
+static int qemu_hex_nibble(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static const char *qemu_size_suffix(unsigned size)
+{
+    switch (size) {
+    case 1:
+        return "b";
+    case 2:
+        return "w";
+    case 4:
+        return "l";
+    case 8:
+        return "q";
+    default:
+        return NULL;
+    }
+}
+
+static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
+                        uint32_t *val)
+{
+    const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
+    uint64_t v;
+    char *rest;
+    int rc;
+
+    if (!sfx) {
+        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
+                            "read", size);
+    }
+    rc = qemu_commandf(b, &rest, "in%s 0x%x", sfx, port);
+    if (rc == 0) {
+        rc = qemu_parse_number(b, rest, &v);
+    }
+    if (rc == 0) {
+        *val = (uint32_t)v;
+    }
+    return rc;
+}
+
+static int qemu_io_write(Backend *b, uint16_t port, uint32_t val,
+                         unsigned size)
+{
+    const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
+
+    if (!sfx) {
+        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
+                            "write", size);
+    }
+    return qemu_commandf(b, NULL, "out%s 0x%x 0x%" PRIx32, sfx, port, val);
+}
+
+static int qemu_mem_read(Backend *b, uint64_t addr, unsigned size,
+                         uint64_t *val)
+{
+    const char *sfx = qemu_size_suffix(size);
+    char *rest;
+    int rc;
+
+    if (!sfx) {
+        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
+                            "read", size);
+    }
+    rc = qemu_commandf(b, &rest, "read%s 0x%" PRIx64, sfx, addr);
+    return rc ? rc : qemu_parse_number(b, rest, val);
+}
+
+static int qemu_mem_write(Backend *b, uint64_t addr, uint64_t val,
+                          unsigned size)
+{
+    const char *sfx = qemu_size_suffix(size);
+
+    if (!sfx) {
+        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
+                            "write", size);
+    }
+    return qemu_commandf(b, NULL, "write%s 0x%" PRIx64 " 0x%" PRIx64, sfx,
+                         addr, val);
+}
+
+/* QEMU's read answers 0x and two hex digits per byte. */
+static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
+                             size_t len)
+{
+    uint8_t *out = buf;
+
+    /* QEMU asserts on a read of 0 bytes: never send one. */
+    while (len) {
+        size_t n = len < QEMU_CHUNK ? len : QEMU_CHUNK;
+        char *rest;
+        int rc = qemu_commandf(b, &rest, "read 0x%" PRIx64 " 0x%zx", addr, n);
+
+        if (rc) {
+            return rc;
+        }
+        if (strncmp(rest, "0x", 2) != 0 || strlen(rest) != 2 + 2 * n) {
+            return backend_fail(b, -EIO, "qemu backend: QEMU answered "
+                                "'%.40s...' to a read of %zu bytes", rest, n);
+        }
+        for (size_t i = 0; i < n; i++) {
+            int hi = qemu_hex_nibble(rest[2 + 2 * i]);
+            int lo = qemu_hex_nibble(rest[3 + 2 * i]);
+
+            if (hi < 0 || lo < 0) {
+                return backend_fail(b, -EIO, "qemu backend: QEMU answered "
+                                    "bad hex to a read");
+            }
+            out[i] = (uint8_t)(hi << 4 | lo);
+        }
+        addr += n;
+        out += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
+                              size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    QemuBackend *qb = qemu_state(b);
+    const uint8_t *in = buf;
+
+    if (!qb->cmd) {
+        qb->cmd_cap = 2 * QEMU_CHUNK + 128;
+        qb->cmd = malloc(qb->cmd_cap);
+        if (!qb->cmd) {
+            return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+        }
+    }
+    /* QEMU refuses a write with no data digits: never send 0 bytes. */
+    while (len) {
+        size_t n = len < QEMU_CHUNK ? len : QEMU_CHUNK;
+        int pos = snprintf(qb->cmd, qb->cmd_cap, "write 0x%" PRIx64
+                           " 0x%zx 0x", addr, n);
+        char *rest;
+        int rc;
+
+        for (size_t i = 0; i < n; i++) {
+            qb->cmd[pos++] = hex[in[i] >> 4];
+            qb->cmd[pos++] = hex[in[i] & 15];
+        }
+        qb->cmd[pos++] = '\n';
+        rc = qemu_command(b, qb->cmd, (size_t)pos, &rest);
+        if (rc) {
+            return rc;
+        }
+        addr += n;
+        in += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int qemu_advance(Backend *b, uint64_t ns)
+{
+    struct timespec left = {
+        .tv_sec = (time_t)(ns / 1000000000u),
+        .tv_nsec = (long)(ns % 1000000000u),
+    };
+
+    (void)b;
+    while (nanosleep(&left, &left) < 0 && errno == EINTR) {
+    }
+    return 0;
+}
+
+static uint64_t qemu_now_ns(Backend *b)
+{
+    QemuBackend *qb = qemu_state(b);
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)(now.tv_sec - qb->start.tv_sec) * 1000000000u +
+           (uint64_t)now.tv_nsec - (uint64_t)qb->start.tv_nsec;
+}
+
+/* INTA#: some edu has STATUS.interrupt set and COMMAND.intx_disable clear. */
+static int qemu_intx(Backend *b)
+{
+    QemuBackend *qb = qemu_state(b);
+    uint32_t latch;
+    int level = 0;
+    int rc = qemu_io_read(b, PCI_CONFIG_ADDRESS_PORT, 4, &latch);
+
+    for (unsigned i = 0; rc == 0 && i < qb->n_edu; i++) {
+        uint32_t cmd_status;
+
+        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT,
+                           PCI_CONFIG_ENABLE |
+                           (uint32_t)PCI_DEVFN(qb->slot[i], 0) << 8 |
+                           PCI_COMMAND, 4);
+        if (rc == 0) {
+            rc = qemu_io_read(b, PCI_CONFIG_DATA_PORT, 4, &cmd_status);
+        }
+        if (rc == 0 && (cmd_status >> 16 & PCI_STATUS_INTERRUPT) &&
+            !(cmd_status & PCI_COMMAND_INTX_DISABLE)) {
+            level = 1;
+        }
+    }
+    if (rc == 0) {
+        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT, latch, 4);
+    }
+    return rc < 0 ? rc : level;
+}
+
+static unsigned long qemu_guest_errors(Backend *b)
+{
+    (void)b;
+    return 0;
+}
+
+static int qemu_spawn(Backend *b, const char *binary, char **argv)
+{
+    QemuBackend *qb = qemu_state(b);
+    int in_pipe[2] = {-1, -1};
+    int out_pipe[2] = {-1, -1};
+    int log_fd;
+    pid_t parent = getpid();
+    pid_t pid;
+
+    log_fd = open(qb->log_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                  0600);
+    if (log_fd < 0 || pipe(in_pipe) < 0 || pipe(out_pipe) < 0) {
+        int err = errno;
+
+        if (log_fd >= 0) {
+            close(log_fd);
+        }
+        for (int i = 0; i < 2; i++) {
+            if (in_pipe[i] >= 0) {
+                close(in_pipe[i]);
+            }
+        }
+        return backend_fail(b, -err, "qemu backend: cannot set up QEMU's "
+                            "pipes: %s", strerror(err));
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(in_pipe[i], F_SETFD, FD_CLOEXEC);
+        fcntl(out_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    pid = fork();
+    if (pid == 0) {
+        /* The child: only async-signal-safe calls from here on. */
+        static const char failed[] = "edu-tb: cannot run QEMU\n";
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) {
+            _exit(127);
+        }
+        if (dup2(in_pipe[0], 0) < 0 || dup2(out_pipe[1], 1) < 0 ||
+            dup2(log_fd, 2) < 0) {
+            _exit(127);
+        }
+        execv(binary, argv);
+        if (write(2, failed, sizeof(failed) - 1) < 0) {
+            _exit(127);
+        }
+        _exit(127);
+    }
+    close(log_fd);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    if (pid < 0) {
+        int err = errno;
+
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        return backend_fail(b, -err, "qemu backend: cannot fork: %s",
+                            strerror(err));
+    }
+    /* Our end never blocks: every wait is a poll with a time limit. */
+    fcntl(in_pipe[1], F_SETFL, fcntl(in_pipe[1], F_GETFL) | O_NONBLOCK);
+    qb->pid = pid;
+    qb->to_qemu = in_pipe[1];
+    qb->from_qemu = out_pipe[0];
+    return 0;
+}
+
+static int qemu_create(Backend *b, const BackendConfig *cfg)
+{
+    char binary[PATH_MAX];
+    char mem[32];
+    char devices[BACKEND_MAX_EDU][64];
+    char *argv[QEMU_MAX_ARGS];
+    const char *tmp = getenv("TMPDIR");
+    QemuBackend *qb;
+    char *rest;
+    int argc = 0;
+    int rc;
+
+    if (cfg->vcd_path) {
+        return backend_fail(b, -ENOTSUP, "qemu backend: QEMU draws no "
+                            "waveforms (VCD %s)", cfg->vcd_path);
+    }
+    if (cfg->ram_size % (1u << 20)) {
+        return backend_fail(b, -EINVAL, "qemu backend: RAM size must be "
+                            "whole MiB");
+    }
+    rc = qemu_find_binary(b, binary, sizeof(binary));
+    if (rc < 0) {
+        return rc;
+    }
+    qb = calloc(1, sizeof(*qb));
+    if (!qb) {
+        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+    }
+    b->priv = qb;
+    qb->to_qemu = -1;
+    qb->from_qemu = -1;
+    qb->n_edu = cfg->n_edu;
+    memcpy(qb->slot, cfg->edu_slot, sizeof(qb->slot));
+    rc = snprintf(qb->dir, sizeof(qb->dir), "%s/edu-tb-qemu-XXXXXX",
+                  tmp && *tmp ? tmp : "/tmp");
+    if (rc < 0 || (size_t)rc >= sizeof(qb->dir)) {
+        qb->dir[0] = '\0';
+        return backend_fail(b, -ENAMETOOLONG, "qemu backend: TMPDIR is too "
+                            "long");
+    }
+    if (!mkdtemp(qb->dir)) {
+        int err = errno;
+
+        qb->dir[0] = '\0';
+        return backend_fail(b, -err, "qemu backend: cannot make a "
+                            "temporary directory: %s", strerror(err));
+    }
+    snprintf(qb->bios_path, sizeof(qb->bios_path), "%s/halt.bin", qb->dir);
+    snprintf(qb->log_path, sizeof(qb->log_path), "%s/stderr.log", qb->dir);
+    rc = qemu_write_bios(b, qb->bios_path);
+    if (rc < 0) {
+        return rc;
+    }
+
+    snprintf(mem, sizeof(mem), "%lluM",
+             (unsigned long long)(cfg->ram_size >> 20));
+    argv[argc++] = binary;
+    argv[argc++] = "-machine";
+    argv[argc++] = "pc";
+    argv[argc++] = "-m";
+    argv[argc++] = mem;
+    argv[argc++] = "-display";
+    argv[argc++] = "none";
+    argv[argc++] = "-nodefaults";
+    argv[argc++] = "-bios";
+    argv[argc++] = qb->bios_path;
+    argv[argc++] = "-qtest";
+    argv[argc++] = "stdio";
+    argv[argc++] = "-qtest-log";
+    argv[argc++] = "/dev/null";
+    for (unsigned i = 0; i < cfg->n_edu; i++) {
+        int n = snprintf(devices[i], sizeof(devices[i]), "edu,addr=%02x.0",
+                         cfg->edu_slot[i]);
+
+        if (cfg->dma_mask) {
+            snprintf(devices[i] + n, sizeof(devices[i]) - (size_t)n,
+                     ",dma_mask=0x%" PRIx64, cfg->dma_mask);
+        }
+        argv[argc++] = "-device";
+        argv[argc++] = devices[i];
+    }
+    argv[argc] = NULL;
+
+    clock_gettime(CLOCK_MONOTONIC, &qb->start);
+    rc = qemu_spawn(b, binary, argv);
+    if (rc < 0) {
+        return rc;
+    }
+    /* Start-up: QEMU answers once its machine is up. */
+    rc = qemu_commandf(b, &rest, "endianness");
+    if (rc == 0 && strcmp(rest, "little") != 0) {
+        rc = backend_fail(b, -EIO, "qemu backend: QEMU says its CPU is %s "
+                          "endian", rest);
+    }
+    if (rc == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &qb->start);
+    }
+    return rc;
+}
+
+static void qemu_destroy(Backend *b)
+{
+    QemuBackend *qb = qemu_state(b);
+
+    if (!qb) {
+        return;
+    }
+    qemu_stop(qb);
+    if (qb->from_qemu >= 0) {
+        close(qb->from_qemu);
+    }
+    if (qb->dir[0]) {
+        unlink(qb->bios_path);
+        unlink(qb->log_path);
+        rmdir(qb->dir);
+    }
+    free(qb->in);
+    free(qb->cmd);
+    free(qb);
+    b->priv = NULL;
+}
+
+const BackendOps backend_qemu_ops = {
+    .name = "qemu",
+    .summary = "QEMU's own edu over qtest, the reference (real time)",
+    .create = qemu_create,
+    .destroy = qemu_destroy,
+    .io_read = qemu_io_read,
+    .io_write = qemu_io_write,
+    .mem_read = qemu_mem_read,
+    .mem_write = qemu_mem_write,
+    .mem_read_buf = qemu_mem_read_buf,
+    .mem_write_buf = qemu_mem_write_buf,
+    .advance = qemu_advance,
+    .now_ns = qemu_now_ns,
+    .next_event_ns = NULL,
+    .intx = qemu_intx,
+    .guest_errors = qemu_guest_errors,
+};

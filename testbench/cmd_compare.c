@@ -1,0 +1,470 @@
+/*
+ * edu-tb compare: the same operation stream on several views in lockstep.
+ *
+ * The directed scenarios first, then constrained-random streams, one seed
+ * each, every answer compared with the first view's.  The first divergence
+ * stops the run (unless --keep-going) and is written out as a qtest script
+ * that replays it; the seed is always printed.  Each scenario and seed
+ * starts from fresh views.
+ */
+#define _POSIX_C_SOURCE 200809L /* fileno, getpid */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd_compare.h"
+#include "lockstep.h"
+#include "random.h"
+#include "scenarios.h"
+
+#define CMP_DEFAULT_BACKENDS "cmodel,qemu"
+#define CMP_DEFAULT_SEEDS    20
+#define CMP_DEFAULT_COUNT    300
+#define CMP_DEFAULT_REPLAY   "edu-tb-replay.qtest"
+
+typedef struct CompareOptions {
+    const char *names[LOCKSTEP_MAX_VIEWS];
+    unsigned n_views;
+    uint64_t seed;
+    uint64_t seeds;
+    uint64_t count;
+    bool scenarios;
+    bool random;
+    bool keep_going;
+    bool verbose;
+    const char *replay;
+    char backends[256];
+} CompareOptions;
+
+/* Totals over every scenario and seed. */
+typedef struct CompareTotals {
+    unsigned long ops;
+    unsigned long compared[LOCKSTEP_MAX_VIEWS];
+    unsigned long mismatches[LOCKSTEP_MAX_VIEWS];
+    uint64_t sim_ns[LOCKSTEP_MAX_VIEWS];
+    unsigned long guest_errors[LOCKSTEP_MAX_VIEWS];
+    unsigned sessions;
+    unsigned failed_checks;
+    bool diverged;
+    bool failed;
+} CompareTotals;
+
+void compare_help(FILE *f)
+{
+    fprintf(f,
+            "usage: edu-tb compare [--backends A,B[,...]] [--seed N] "
+            "[--seeds K]\n"
+            "                      [--count M] [--replay FILE] "
+            "[--no-scenarios | --no-random]\n"
+            "                      [--keep-going] [--verbose]\n"
+            "\n"
+            "Sends the same operations to every view in lockstep and "
+            "compares every\n"
+            "answer with the first view's: the directed scenarios, then "
+            "K constrained-\n"
+            "random streams of M operations (seeds N, N+1, ...).  The "
+            "first divergence\n"
+            "is reported and written to a qtest script that replays it.\n"
+            "\n"
+            "options:\n"
+            "  --backends LIST  views to compare, the reference first "
+            "(default %s)\n"
+            "  --seed N         first seed (default: from the clock; "
+            "always printed)\n"
+            "  --seeds K        random streams to run (default %d)\n"
+            "  --count M        operations per stream (default %d)\n"
+            "  --replay FILE    where a divergence is written (default "
+            "%s)\n"
+            "  --no-scenarios   random streams only\n"
+            "  --no-random      directed scenarios only\n"
+            "  --keep-going     count every mismatch instead of stopping "
+            "at the first\n"
+            "  --verbose        a line per scenario and seed\n"
+            "  -h, --help       this help\n"
+            "\n"
+            "Exit status: 0 all answers equal, 1 a divergence or a view "
+            "failed,\n"
+            "2 bad usage.  See docs/edu-tb.md.\n",
+            CMP_DEFAULT_BACKENDS, CMP_DEFAULT_SEEDS, CMP_DEFAULT_COUNT,
+            CMP_DEFAULT_REPLAY);
+}
+
+static int compare_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "edu-tb compare: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see edu-tb compare --help)\n");
+    return 2;
+}
+
+static int compare_parse_backends(CompareOptions *o, const char *list)
+{
+    char *save = NULL;
+
+    snprintf(o->backends, sizeof(o->backends), "%s", list);
+    o->n_views = 0;
+    for (char *name = strtok_r(o->backends, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        if (o->n_views == LOCKSTEP_MAX_VIEWS) {
+            return compare_usage("too many backends in '%s'", list);
+        }
+        if (!backend_find(name)) {
+            char err[256];
+
+            backend_open(name, NULL, err, sizeof(err));
+            return compare_usage("%s", err);
+        }
+        for (unsigned i = 0; i < o->n_views; i++) {
+            if (strcmp(o->names[i], name) == 0) {
+                return compare_usage("backend '%s' named twice", name);
+            }
+        }
+        o->names[o->n_views++] = name;
+    }
+    if (o->n_views < 2) {
+        return compare_usage("'%s': name at least two backends", list);
+    }
+    return 0;
+}
+
+static int compare_parse(int argc, char **argv, CompareOptions *o)
+{
+    bool seeded = false;
+    int rc;
+
+    *o = (CompareOptions){
+        .seeds = CMP_DEFAULT_SEEDS,
+        .count = CMP_DEFAULT_COUNT,
+        .scenarios = true,
+        .random = true,
+        .replay = CMP_DEFAULT_REPLAY,
+    };
+    rc = compare_parse_backends(o, CMP_DEFAULT_BACKENDS);
+    for (int i = 1; i < argc && rc == 0; i++) {
+        bool missing = false;
+        const char *v;
+
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            compare_help(stdout);
+            return 1;
+        } else if ((v = cli_option(argc, argv, &i, "--backends", &missing))) {
+            rc = compare_parse_backends(o, v);
+        } else if ((v = cli_option(argc, argv, &i, "--seed", &missing))) {
+            if (!cli_u64(v, 0, UINT64_MAX, &o->seed)) {
+                rc = compare_usage("--seed '%s' is not a number", v);
+            }
+            seeded = true;
+        } else if ((v = cli_option(argc, argv, &i, "--seeds", &missing))) {
+            if (!cli_u64(v, 1, 1000000, &o->seeds)) {
+                rc = compare_usage("--seeds '%s' is not a number from 1 "
+                                   "to 1000000", v);
+            }
+        } else if ((v = cli_option(argc, argv, &i, "--count", &missing))) {
+            if (!cli_u64(v, 1, 100000000, &o->count)) {
+                rc = compare_usage("--count '%s' is not a number from 1 "
+                                   "to 100000000", v);
+            }
+        } else if ((v = cli_option(argc, argv, &i, "--replay", &missing))) {
+            o->replay = v;
+        } else if (strcmp(argv[i], "--no-scenarios") == 0) {
+            o->scenarios = false;
+        } else if (strcmp(argv[i], "--no-random") == 0) {
+            o->random = false;
+        } else if (strcmp(argv[i], "--keep-going") == 0) {
+            o->keep_going = true;
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            o->verbose = true;
+        } else if (missing) {
+            rc = compare_usage("option '%s' needs a value", argv[i]);
+        } else {
+            rc = compare_usage(argv[i][0] == '-' ? "unknown option '%s'"
+                                                 : "unknown argument '%s'",
+                               argv[i]);
+        }
+    }
+    if (rc == 0 && !o->scenarios && !o->random) {
+        rc = compare_usage("%s", "--no-scenarios and --no-random leave "
+                                 "nothing to compare");
+    }
+    if (rc == 0 && !seeded) {
+        o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
+        o->seed %= 1000000000;
+    }
+    return rc;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int compare_open(const CompareOptions *o, const BackendConfig *cfg,
+                        Backend **views)
+{
+    for (unsigned i = 0; i < o->n_views; i++) {
+        char err[512];
+
+        views[i] = backend_open(o->names[i], cfg, err, sizeof(err));
+        if (!views[i]) {
+            fprintf(stderr, "edu-tb compare: %s\n", err);
+            while (i > 0) {
+                backend_close(views[--i]);
+            }
+            return -EIO;
+        }
+    }
+    return 0;
+}
+
+static void compare_close(const CompareOptions *o, Backend **views,
+                          const Lockstep *ls, CompareTotals *t)
+{
+    t->ops += ls->ops;
+    for (unsigned i = 0; i < o->n_views; i++) {
+        t->compared[i] += i ? ls->ops : 0;
+        t->mismatches[i] += ls->mismatches[i];
+        t->sim_ns[i] += views[i]->ops->now_ns(views[i]);
+        t->guest_errors[i] += views[i]->ops->guest_errors(views[i]);
+        backend_close(views[i]);
+    }
+    t->sessions++;
+}
+
+/* Reports a divergence of 'ls' and writes its replay; what == scenario
+ * name or seed, again == the command line that runs it again. */
+static void compare_diverged(const CompareOptions *o, const Lockstep *ls,
+                             const char *what, const char *again)
+{
+    char header[1024];
+    int rc;
+
+    snprintf(header, sizeof(header),
+             "# edu-tb replay: %s\n"
+             "# diverged at %s\n"
+             "# again: %s\n"
+             "# replay: edu-tb qtest --backend NAME < this file\n",
+             what, ls->divergence, again);
+    printf("DIVERGED %s: %s\n", what, ls->divergence);
+    rc = lockstep_write_replay(ls, o->replay, header);
+    if (rc < 0) {
+        printf("  (could not write the replay to %s: %s)\n", o->replay,
+               strerror(-rc));
+    } else {
+        printf("  replay: %s (its last line is the one that differs)\n",
+               o->replay);
+    }
+    printf("  again:  %s\n", again);
+}
+
+/* One session: fresh views, 'body' on them, then the bookkeeping.
+ * Returns true to go on. */
+static bool compare_session(const CompareOptions *o, const BackendConfig *cfg,
+                            const char *what, const char *again,
+                            int (*body)(Lockstep *ls, const void *arg,
+                                        unsigned *failed_checks),
+                            const void *arg, CompareTotals *t)
+{
+    Backend *views[LOCKSTEP_MAX_VIEWS];
+    Lockstep ls;
+    unsigned failed_checks = 0;
+    int rc;
+
+    if (compare_open(o, cfg, views) < 0) {
+        t->failed = true;
+        return false;
+    }
+    rc = lockstep_init(&ls, views, o->n_views);
+    if (rc == 0) {
+        rc = body(&ls, arg, &failed_checks);
+    }
+    if (ls.error) {
+        printf("FAILED %s: %s\n", what, ls.error_text);
+        t->failed = true;
+    } else if (rc < 0) {
+        printf("FAILED %s: %s\n", what, strerror(-rc));
+        t->failed = true;
+    }
+    if (ls.diverged) {
+        if (!t->diverged) {
+            compare_diverged(o, &ls, what, again);
+        }
+        t->diverged = true;
+    } else if (o->verbose && !t->failed) {
+        printf("ok %s: %lu operations\n", what, ls.ops);
+    }
+    t->failed_checks += failed_checks;
+    compare_close(o, views, &ls, t);
+    lockstep_fini(&ls);
+    return !t->failed && (!t->diverged || o->keep_going);
+}
+
+static void compare_again(const CompareOptions *o, char *buf, size_t len,
+                          const char *extra)
+{
+    snprintf(buf, len, "edu-tb compare --backends %s", o->names[0]);
+    for (unsigned i = 1; i < o->n_views; i++) {
+        size_t used = strlen(buf);
+
+        snprintf(buf + used, len - used, ",%s", o->names[i]);
+    }
+    snprintf(buf + strlen(buf), len - strlen(buf), " %s", extra);
+}
+
+typedef struct RandomArg {
+    RandomConfig rc;
+} RandomArg;
+
+static int compare_random_body(Lockstep *ls, const void *arg,
+                               unsigned *failed_checks)
+{
+    (void)failed_checks;
+    return random_run(ls, &((const RandomArg *)arg)->rc);
+}
+
+static int compare_scenario_body(Lockstep *ls, const void *arg,
+                                 unsigned *failed_checks)
+{
+    ScnReport rep;
+    int rc = scenario_run((const Scenario *)arg, ls, &rep);
+
+    if (rep.failed) {
+        printf("FAILED scenario %s: %s\n", ((const Scenario *)arg)->name,
+               rep.first_failure);
+        *failed_checks += rep.failed;
+    }
+    return rc;
+}
+
+static void compare_progress(const char *what, unsigned done, unsigned all)
+{
+    if (isatty(fileno(stderr))) {
+        fprintf(stderr, "\r%-40s %u/%u", what, done, all);
+        if (done == all) {
+            fputc('\n', stderr);
+        }
+    }
+}
+
+static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
+{
+    unsigned n = 0, done = 0;
+
+    for (const Scenario *s = scenario_list(); s->name; s++) {
+        n++;
+    }
+    for (const Scenario *s = scenario_list(); s->name; s++) {
+        bool on_qemu = true;
+        char what[128], again[512];
+
+        for (unsigned i = 0; i < o->n_views; i++) {
+            on_qemu &= s->qemu_ok || strcmp(o->names[i], "qemu") != 0;
+        }
+        compare_progress("scenarios", ++done, n);
+        if (!on_qemu) {
+            if (o->verbose) {
+                printf("skip scenario %s: QEMU 7.2 aborts on it\n", s->name);
+            }
+            continue;
+        }
+        snprintf(what, sizeof(what), "scenario %s", s->name);
+        compare_again(o, again, sizeof(again), "--no-random");
+        if (!compare_session(o, &s->platform, what, again,
+                             compare_scenario_body, s, t)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool compare_random(const CompareOptions *o, CompareTotals *t)
+{
+    BackendConfig cfg = {.quiet = true};
+
+    for (uint64_t k = 0; k < o->seeds; k++) {
+        RandomArg arg = {
+            .rc = {.seed = o->seed + k, .count = o->count, .n_edu = 1},
+        };
+        unsigned slot = 4;
+        char what[64], extra[128], again[512];
+
+        arg.rc.edu_slot = &slot;
+        snprintf(what, sizeof(what), "seed %" PRIu64, arg.rc.seed);
+        snprintf(extra, sizeof(extra),
+                 "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64,
+                 arg.rc.seed, o->count);
+        compare_again(o, again, sizeof(again), extra);
+        compare_progress("random streams", (unsigned)k + 1,
+                         (unsigned)o->seeds);
+        if (!compare_session(o, &cfg, what, again, compare_random_body, &arg,
+                             t)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void compare_summary(const CompareOptions *o, const CompareTotals *t,
+                            double wall)
+{
+    printf("\n%-14s %12s %12s %11s %14s %13s\n", "view", "operations",
+           "compared", "mismatches", "simulated", "guest errors");
+    for (unsigned i = 0; i < o->n_views; i++) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "%s%s", o->names[i], i ? "" : " (ref)");
+        printf("%-14s %12lu ", name, t->ops);
+        if (i) {
+            printf("%12lu %11lu ", t->compared[i], t->mismatches[i]);
+        } else {
+            printf("%12s %11s ", "-", "-");
+        }
+        printf("%11.3f ms %13lu\n", (double)t->sim_ns[i] / 1e6,
+               t->guest_errors[i]);
+    }
+    printf("%u sessions, %.1f s wall time; %s\n", t->sessions, wall,
+           t->failed        ? "a view FAILED"
+           : t->diverged    ? "DIVERGED"
+           : t->failed_checks ? "scenario checks FAILED"
+                            : "all answers equal");
+}
+
+int compare_main(int argc, char **argv)
+{
+    CompareOptions o;
+    CompareTotals t = {0};
+    double t0 = wall_s();
+    int rc = compare_parse(argc, argv, &o);
+    bool go = true;
+
+    if (rc) {
+        return rc == 1 ? 0 : rc;
+    }
+    printf("edu-tb compare: %s", o.names[0]);
+    for (unsigned i = 1; i < o.n_views; i++) {
+        printf(" vs %s", o.names[i]);
+    }
+    if (o.random) {
+        printf("; seeds %" PRIu64 "..%" PRIu64 ", %" PRIu64
+               " operations each",
+               o.seed, o.seed + o.seeds - 1, o.count);
+    }
+    printf("\n");
+    fflush(stdout);
+    if (o.scenarios) {
+        go = compare_scenarios(&o, &t);
+    }
+    if (go && o.random) {
+        compare_random(&o, &t);
+    }
+    compare_summary(&o, &t, wall_s() - t0);
+    return t.failed || t.diverged || t.failed_checks ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * edu-tb: the testbench's command line.  It picks a subcommand and hands
+ * it the rest of the arguments; each subcommand lives in its own file and
+ * has its own --help.  A subcommand is one line in tb_commands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+#include "qtest.h"
+
+#ifndef EDU_VERSION
+#define EDU_VERSION "unknown"
+#endif
+
+typedef struct TbCommand {
+    const char *name;
+    const char *summary;
+    int (*main)(int argc, char **argv); /* argv[0] is the name */
+    void (*help)(FILE *f);
+} TbCommand;
+
+static const TbCommand tb_commands[] = {
+    {"qtest", "speak QEMU's qtest protocol on stdin/stdout to a backend",
+     qtest_main, qtest_help},
+};
+
+#define TB_N_COMMANDS (sizeof(tb_commands) / sizeof(tb_commands[0]))
+
+static void tb_usage(FILE *f)
+{
+    fputs("usage: edu-tb COMMAND [OPTIONS]\n"
+          "       edu-tb help [COMMAND] | --help | --version\n"
+          "\n"
+          "The edu-cosim testbench: drives QEMU's edu PCI device on every "
+          "view.\n"
+          "\n"
+          "commands:\n",
+          f);
+    for (size_t i = 0; i < TB_N_COMMANDS; i++) {
+        fprintf(f, "  %-8s %s\n", tb_commands[i].name, tb_commands[i].summary);
+    }
+    fputs("  help     this help, or a command's (also COMMAND --help)\n"
+          "\n"
+          "backends (--backend NAME):\n",
+          f);
+    for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
+        fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
+    }
+}
+
+static const TbCommand *tb_find(const char *name)
+{
+    for (size_t i = 0; i < TB_N_COMMANDS; i++) {
+        if (strcmp(tb_commands[i].name, name) == 0) {
+            return &tb_commands[i];
+        }
+    }
+    return NULL;
+}
+
+static int tb_help(int argc, char **argv)
+{
+    const TbCommand *cmd;
+
+    if (argc < 3) {
+        tb_usage(stdout);
+        return 0;
+    }
+    cmd = tb_find(argv[2]);
+    if (!cmd) {
+        fprintf(stderr, "edu-tb: unknown command '%s' (see edu-tb --help)\n",
+                argv[2]);
+        return 2;
+    }
+    cmd->help(stdout);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *arg = argc > 1 ? argv[1] : NULL;
+    const TbCommand *cmd;
+
+    if (!arg) {
+        tb_usage(stderr);
+        return 2;
+    }
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "--help") == 0 ||
+        strcmp(arg, "-h") == 0) {
+        return tb_help(argc, argv);
+    }
+    if (strcmp(arg, "--version") == 0) {
+        printf("edu-tb %s\n", EDU_VERSION);
+        return 0;
+    }
+    if (arg[0] == '-') {
+        fprintf(stderr, "edu-tb: unknown option '%s' (see edu-tb --help)\n",
+                arg);
+        return 2;
+    }
+    cmd = tb_find(arg);
+    if (!cmd) {
+        fprintf(stderr, "edu-tb: unknown command '%s' (see edu-tb --help)\n",
+                arg);
+        return 2;
+    }
+    return cmd->main(argc - 1, argv + 1);
+}

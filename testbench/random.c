@@ -1,0 +1,503 @@
+/*
+ * Constrained-random driver-like streams (see random.h for the rules).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "driver.h"
+#include "edu/regs.h"
+#include "random.h"
+
+/* RAM the stream uses: above the legacy areas below 1 MiB (QEMU maps ROM
+ * and VGA windows there) and inside QEMU's 128 MiB. */
+#define RND_RAM_BASE    0x00100000ull
+#define RND_RAM_END     0x08000000ull
+/* Where MSI messages land: one 4 KiB page per device. */
+#define RND_MSI_BASE    0x00f00000ull
+/* BAR0 placements stay in the enumerator's window, 1 MiB apart. */
+#define RND_BAR_SLOTS   ((DRV_MEM_WINDOW_END - DRV_MEM_WINDOW_BASE) >> 20)
+/* Long enough for QEMU's thread and its 100 ms DMA timer. */
+#define RND_WAIT_NS     2000000000ull
+/* QEMU's DMA takes 100 ms of real time: at most one per this many ops. */
+#define RND_OPS_PER_DMA 60
+
+typedef struct RndDevice {
+    unsigned devfn;
+    uint64_t bar0;
+} RndDevice;
+
+typedef struct Rnd {
+    Lockstep *ls;
+    uint64_t state;
+    unsigned n_dev;
+    RndDevice dev[BACKEND_MAX_EDU];
+    uint32_t edu_slots;         /* bit per slot holding an edu */
+    unsigned long dmas;
+    uint8_t buf[EDU_DMA_BUF_SIZE];
+} Rnd;
+
+/* splitmix64: small, fast, and the same sequence everywhere. */
+static uint64_t rnd_next(Rnd *r)
+{
+    uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rnd_below(Rnd *r, uint64_t n)
+{
+    return n ? rnd_next(r) % n : 0;
+}
+
+static bool rnd_chance(Rnd *r, unsigned percent)
+{
+    return rnd_below(r, 100) < percent;
+}
+
+static unsigned rnd_size(Rnd *r, bool with_8)
+{
+    static const unsigned sizes[] = {1, 2, 4, 8};
+
+    return sizes[rnd_below(r, with_8 ? 4 : 3)];
+}
+
+static uint64_t rnd_value(Rnd *r, unsigned size)
+{
+    uint64_t v = rnd_next(r);
+
+    /* Small values and all-ones find more edges than uniform ones. */
+    switch (rnd_below(r, 4)) {
+    case 0:
+        v &= 0xff;
+        break;
+    case 1:
+        v = ~0ull;
+        break;
+    default:
+        break;
+    }
+    return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+}
+
+static RndDevice *rnd_device(Rnd *r)
+{
+    return &r->dev[rnd_below(r, r->n_dev)];
+}
+
+static void rnd_config_cycle(Rnd *r, uint32_t address, unsigned port_off,
+                             unsigned size, bool write, uint32_t val)
+{
+    Op latch = {.kind = OP_OUT, .size = 4, .addr = PCI_CONFIG_ADDRESS_PORT,
+                .value = address};
+    Op data = {.kind = write ? OP_OUT : OP_IN, .size = size,
+               .addr = PCI_CONFIG_DATA_PORT + port_off, .value = val};
+
+    lockstep_exec(r->ls, &latch, NULL);
+    lockstep_exec(r->ls, &data, NULL);
+}
+
+/* A configuration read anywhere the views agree with QEMU: the edu
+ * functions, the host bridge's header, absent functions; sometimes with
+ * odd latch values (low bits set, bit 31 clear, another bus). */
+static void act_config_read(Rnd *r)
+{
+    unsigned devfn, off, size = rnd_size(r, false);
+    unsigned pick = (unsigned)rnd_below(r, 10);
+    uint32_t address;
+
+    if (pick < 6) {
+        devfn = rnd_device(r)->devfn;
+        off = (unsigned)rnd_below(r, 256);
+    } else if (pick < 7) {
+        devfn = 0;
+        off = (unsigned)rnd_below(r, PCI_HEADER_END);
+    } else {
+        unsigned slot;
+
+        do {
+            slot = 2 + (unsigned)rnd_below(r, 30);
+        } while (r->edu_slots & (1u << slot));
+        devfn = PCI_DEVFN(slot, rnd_below(r, 8));
+        off = (unsigned)rnd_below(r, 256);
+    }
+    address = PCI_CONFIG_ENABLE | devfn << 8 | (off & 0xfc);
+    if (rnd_chance(r, 5)) {
+        address &= ~PCI_CONFIG_ENABLE;
+    } else if (rnd_chance(r, 5)) {
+        address |= (uint32_t)(1 + rnd_below(r, 255)) << 16;
+    } else if (devfn != 0 && rnd_chance(r, 10)) {
+        address |= (uint32_t)rnd_below(r, 4);
+    }
+    rnd_config_cycle(r, address, off & 3, size, false, 0);
+    if (rnd_chance(r, 10)) {
+        Op op = {.kind = OP_IN, .size = 4, .addr = PCI_CONFIG_ADDRESS_PORT};
+
+        lockstep_exec(r->ls, &op, NULL);
+    }
+}
+
+/* A configuration write to an edu function that keeps it decoding where
+ * the stream expects and its MSI messages in RAM. */
+static void act_config_write(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    unsigned size = rnd_size(r, false);
+    unsigned off;
+    uint32_t val = (uint32_t)rnd_value(r, size);
+
+    switch (rnd_below(r, 8)) {
+    case 0: /* read-only and write-1-to-clear bytes of the header */
+        do {
+            off = (unsigned)rnd_below(r, PCI_HEADER_END);
+        } while ((off >= PCI_COMMAND && off < PCI_COMMAND + 2) ||
+                 (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 4));
+        off &= ~(size - 1);
+        if (off < PCI_COMMAND + 2 && off + size > PCI_COMMAND) {
+            off = PCI_STATUS;
+            size = 2;
+        }
+        break;
+    case 1: /* COMMAND: memory stays on, the rest at random */
+        off = PCI_COMMAND;
+        size = 2;
+        val = (val & (PCI_COMMAND_IO | PCI_COMMAND_SERR |
+                      PCI_COMMAND_INTX_DISABLE | 0xf8f8u)) |
+              PCI_COMMAND_MEMORY |
+              (rnd_chance(r, 80) ? PCI_COMMAND_MASTER : 0);
+        break;
+    case 2: /* cache line size, interrupt line */
+        off = rnd_chance(r, 50) ? PCI_CACHE_LINE_SIZE : PCI_INTERRUPT_LINE;
+        size = 1;
+        break;
+    case 3: /* MSI control */
+        off = EDU_MSI_CAP_OFFSET + PCI_MSI_FLAGS;
+        size = rnd_chance(r, 50) ? 1 : 2;
+        val &= 0xff;
+        break;
+    case 4: /* MSI address, kept in this device's RAM page */
+        off = EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO;
+        size = 4;
+        val = (uint32_t)(RND_MSI_BASE + (unsigned)(d - r->dev) * 0x1000 +
+                         (rnd_next(r) & 0xffc));
+        break;
+    case 5: /* MSI data */
+        off = EDU_MSI_CAP_OFFSET + PCI_MSI_DATA_64;
+        size = 2;
+        val &= 0xffff;
+        break;
+    case 6: /* capability header bytes (read-only) */
+        off = EDU_MSI_CAP_OFFSET + (unsigned)rnd_below(r, 2);
+        size = 1;
+        break;
+    default: /* device-specific storage after the capability */
+        off = 0x4e + (unsigned)rnd_below(r, 0xb2);
+        off &= ~(size - 1);
+        if (off < 0x4e) {
+            off = 0x4e;
+            size = 2;
+        }
+        break;
+    }
+    if (size < 4) {
+        val &= (1u << (8 * size)) - 1;
+    }
+    rnd_config_cycle(r, PCI_CONFIG_ENABLE | d->devfn << 8 | (off & 0xfc),
+                     off & 3, size, true, val);
+}
+
+/* Sizes BAR0 like firmware, or moves it within the window. */
+static void act_bar0(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+
+    if (rnd_chance(r, 50)) {
+        uint32_t old = drv_cfg_read(r->ls, d->devfn, PCI_BASE_ADDRESS_0, 4);
+
+        drv_cfg_write(r->ls, d->devfn, PCI_BASE_ADDRESS_0, 0xffffffffu, 4);
+        drv_cfg_read(r->ls, d->devfn, PCI_BASE_ADDRESS_0, 4);
+        drv_cfg_write(r->ls, d->devfn, PCI_BASE_ADDRESS_0, old, 4);
+        return;
+    }
+    for (;;) {
+        uint64_t base = DRV_MEM_WINDOW_BASE +
+                        (rnd_below(r, RND_BAR_SLOTS) << 20);
+        bool taken = false;
+
+        for (unsigned i = 0; i < r->n_dev; i++) {
+            taken |= &r->dev[i] != d && r->dev[i].bar0 == base;
+        }
+        if (!taken) {
+            drv_cfg_write(r->ls, d->devfn, PCI_BASE_ADDRESS_0,
+                          (uint32_t)base, 4);
+            d->bar0 = base;
+            return;
+        }
+    }
+}
+
+static uint64_t rnd_reg_offset(Rnd *r, unsigned size)
+{
+    static const uint64_t regs[] = {
+        0x00, 0x04, 0x08, 0x0c, 0x20, 0x24, 0x60, 0x64, 0x80, 0x84,
+        0x88, 0x8c, 0x90, 0x94, 0x98, 0x9c, 0xa0, 0x40000, 0x40ffc,
+    };
+    uint64_t off;
+
+    switch (rnd_below(r, 10)) {
+    case 0:
+    case 1:
+        off = rnd_below(r, 0x100);
+        break;
+    case 2:
+        off = rnd_below(r, EDU_BAR0_SIZE - 8);
+        break;
+    default:
+        off = regs[rnd_below(r, sizeof(regs) / sizeof(regs[0]))];
+        if (rnd_chance(r, 15)) {
+            off += 1 + rnd_below(r, 7);
+        }
+        break;
+    }
+    /* Stay inside the BAR: past it nobody (models) or QEMU's 0 answers. */
+    return off + size <= EDU_BAR0_SIZE ? off : EDU_BAR0_SIZE - size;
+}
+
+static void act_reg_read(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    unsigned size = rnd_size(r, true);
+
+    drv_read(r->ls, d->bar0 + rnd_reg_offset(r, size), size);
+}
+
+static bool overlaps(uint64_t off, unsigned size, uint64_t reg, unsigned n)
+{
+    return off < reg + n && reg < off + size;
+}
+
+/* Register writes that start no work: FACT and DMA_CMD only through the
+ * factorial and DMA actions, which wait for the work to finish. */
+static void act_reg_write(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    unsigned size = rnd_size(r, true);
+    uint64_t off;
+
+    do {
+        off = rnd_reg_offset(r, size);
+    } while (overlaps(off, size, EDU_REG_FACT, 4) ||
+             overlaps(off, size, EDU_REG_DMA_CMD, 8));
+    drv_write(r->ls, d->bar0 + off, rnd_value(r, size), size);
+}
+
+static void rnd_irq_status(Rnd *r, RndDevice *d)
+{
+    drv_read(r->ls, d->bar0 + EDU_REG_IRQ_STATUS, 4);
+    drv_cfg_read(r->ls, d->devfn, PCI_STATUS, 2);
+}
+
+static void rnd_maybe_ack(Rnd *r, RndDevice *d)
+{
+    if (rnd_chance(r, 70)) {
+        drv_write(r->ls, d->bar0 + EDU_REG_IRQ_ACK,
+                  rnd_chance(r, 70) ? 0xffffffffu : rnd_next(r), 4);
+        rnd_irq_status(r, d);
+    }
+}
+
+static void act_factorial(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    uint32_t n = (uint32_t)(rnd_chance(r, 80) ? rnd_below(r, 21)
+                                              : rnd_below(r, 2000));
+    bool irq = rnd_chance(r, 50);
+
+    if (irq) {
+        /* A stale factorial interrupt would end the wait below early. */
+        drv_write(r->ls, d->bar0 + EDU_REG_IRQ_ACK, EDU_IRQ_FACT, 4);
+    }
+    drv_write(r->ls, d->bar0 + EDU_REG_STATUS, irq ? EDU_STATUS_IRQFACT : 0,
+              4);
+    drv_write(r->ls, d->bar0 + EDU_REG_FACT, n, 4);
+    drv_wait(r->ls, d->bar0 + EDU_REG_STATUS, 4, EDU_STATUS_COMPUTING, 0,
+             RND_WAIT_NS, NULL);
+    if (irq) {
+        /* QEMU's factorial thread raises the interrupt just after it
+         * clears COMPUTING: wait for it as a driver would. */
+        drv_wait(r->ls, d->bar0 + EDU_REG_IRQ_STATUS, 4, EDU_IRQ_FACT,
+                 EDU_IRQ_FACT, RND_WAIT_NS, NULL);
+    }
+    drv_read(r->ls, d->bar0 + EDU_REG_FACT, 4);
+    rnd_irq_status(r, d);
+    rnd_maybe_ack(r, d);
+}
+
+static void rnd_fill(Rnd *r, uint8_t *buf, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++) {
+        buf[i] = (uint8_t)rnd_next(r);
+    }
+}
+
+/* A DMA in range that QEMU 7.2 survives: count >= 1 and the buffer-side
+ * end strictly below 0x41000. */
+static void act_dma(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    unsigned count = 1 + (unsigned)(rnd_chance(r, 70) ? rnd_below(r, 64)
+                                                      : rnd_below(r, 4095));
+    uint64_t buf = EDU_DMA_BUF_ADDR + rnd_below(r, EDU_DMA_BUF_SIZE - count);
+    uint64_t ram = RND_RAM_BASE + rnd_below(r, RND_RAM_END - RND_RAM_BASE -
+                                                   EDU_DMA_BUF_SIZE);
+    bool to_ram = rnd_chance(r, 50);
+    uint64_t cmd = EDU_DMA_CMD_RUN | (to_ram ? EDU_DMA_CMD_TO_RAM : 0) |
+                   (rnd_chance(r, 50) ? EDU_DMA_CMD_IRQ : 0);
+    unsigned size = rnd_chance(r, 50) ? 4 : 8;
+
+    r->dmas++;
+    if (!to_ram) {
+        rnd_fill(r, r->buf, count);
+        drv_write_buf(r->ls, ram, r->buf, count);
+    }
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_SRC, to_ram ? buf : ram, size);
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_DST, to_ram ? ram : buf, size);
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_COUNT, count, size);
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_CMD, cmd, size);
+    drv_wait(r->ls, d->bar0 + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
+             RND_WAIT_NS, NULL);
+    drv_read(r->ls, d->bar0 + EDU_REG_DMA_CMD, 8);
+    if (to_ram) {
+        drv_read_buf(r->ls, ram, r->buf, count);
+    }
+    rnd_irq_status(r, d);
+    rnd_maybe_ack(r, d);
+}
+
+static void act_irq(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    uint64_t val = rnd_chance(r, 70) ? 1ull << rnd_below(r, 32)
+                                     : rnd_next(r);
+
+    drv_write(r->ls, d->bar0 + EDU_REG_IRQ_RAISE, val, 4);
+    rnd_irq_status(r, d);
+    rnd_maybe_ack(r, d);
+}
+
+/* MSI on or off, then an interrupt and a look at where the message goes. */
+static void act_msi(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+    unsigned idx = (unsigned)(d - r->dev);
+    uint64_t addr = RND_MSI_BASE + idx * 0x1000 + (rnd_next(r) & 0xffc);
+
+    drv_cfg_write(r->ls, d->devfn, EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO,
+                  (uint32_t)addr, 4);
+    drv_cfg_write(r->ls, d->devfn, EDU_MSI_CAP_OFFSET + PCI_MSI_DATA_64,
+                  (uint32_t)rnd_below(r, 0x10000), 2);
+    drv_cfg_write(r->ls, d->devfn, EDU_MSI_CAP_OFFSET + PCI_MSI_FLAGS,
+                  rnd_chance(r, 60) ? PCI_MSI_FLAGS_ENABLE : 0, 2);
+    drv_write(r->ls, d->bar0 + EDU_REG_IRQ_RAISE,
+              1u << rnd_below(r, 32), 4);
+    drv_read(r->ls, addr, 4);
+    rnd_irq_status(r, d);
+    rnd_maybe_ack(r, d);
+}
+
+static void act_ram(Rnd *r)
+{
+    uint64_t addr = RND_RAM_BASE + rnd_below(r, RND_RAM_END - RND_RAM_BASE -
+                                                    64);
+
+    if (rnd_chance(r, 30)) {
+        unsigned len = 1 + (unsigned)rnd_below(r, 64);
+
+        if (rnd_chance(r, 50)) {
+            rnd_fill(r, r->buf, len);
+            drv_write_buf(r->ls, addr, r->buf, len);
+        } else {
+            drv_read_buf(r->ls, addr, r->buf, len);
+        }
+        return;
+    }
+    if (rnd_chance(r, 50)) {
+        unsigned size = rnd_size(r, true);
+
+        drv_write(r->ls, addr, rnd_value(r, size), size);
+    } else {
+        drv_read(r->ls, addr, rnd_size(r, true));
+    }
+}
+
+typedef struct RndAction {
+    void (*run)(Rnd *r);
+    unsigned weight;
+} RndAction;
+
+static const RndAction rnd_actions[] = {
+    {act_config_read, 14}, {act_config_write, 12}, {act_bar0, 3},
+    {act_reg_read, 20},    {act_reg_write, 14},    {act_factorial, 6},
+    {act_dma, 4},          {act_irq, 6},           {act_msi, 4},
+    {act_ram, 10},
+};
+
+static const RndAction *rnd_pick(Rnd *r)
+{
+    unsigned total = 0, pick;
+
+    for (size_t i = 0; i < sizeof(rnd_actions) / sizeof(rnd_actions[0]);
+         i++) {
+        total += rnd_actions[i].weight;
+    }
+    pick = (unsigned)rnd_below(r, total);
+    for (size_t i = 0;; i++) {
+        if (pick < rnd_actions[i].weight) {
+            return &rnd_actions[i];
+        }
+        pick -= rnd_actions[i].weight;
+    }
+}
+
+int random_run(Lockstep *ls, const RandomConfig *cfg)
+{
+    static const DrvEnumConfig enum_cfg = {
+        .skip_slots = 1u << DRV_QEMU_ONLY_SLOT,
+        .bus_master = true,
+    };
+    DrvEnumeration found;
+    Rnd r = {.ls = ls, .state = cfg->seed};
+    unsigned long end;
+    int rc;
+
+    for (unsigned i = 0; i < cfg->n_edu; i++) {
+        r.edu_slots |= 1u << cfg->edu_slot[i];
+    }
+    rc = drv_enumerate(ls, &enum_cfg, &found);
+    if (rc < 0) {
+        return rc;
+    }
+    for (unsigned i = 0; i < found.n && r.n_dev < BACKEND_MAX_EDU; i++) {
+        if (found.fn[i].vendor_id == EDU_VENDOR_ID &&
+            found.fn[i].device_id == EDU_DEVICE_ID) {
+            r.dev[r.n_dev].devfn = found.fn[i].devfn;
+            r.dev[r.n_dev].bar0 = found.fn[i].bar_addr[0];
+            r.n_dev++;
+        }
+    }
+    if (r.n_dev == 0) {
+        return -ENODEV;
+    }
+    end = ls->ops + cfg->count;
+    while (ls->ops < end && !ls->error) {
+        const RndAction *a = rnd_pick(&r);
+
+        if (a->run == act_dma && (r.dmas + 1) * RND_OPS_PER_DMA >
+                                     cfg->count + RND_OPS_PER_DMA) {
+            continue;
+        }
+        a->run(&r);
+    }
+    return ls->error;
+}

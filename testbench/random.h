@@ -1,0 +1,28 @@
+/*
+ * Constrained-random, driver-like operation sequences.
+ *
+ * Every action is something a driver or firmware could do: configuration
+ * reads and writes of every size, BAR sizing and moves, register access of
+ * every size and offset, factorials, DMAs, interrupt raise and acknowledge,
+ * MSI set-up, RAM access.  The constraints keep the stream where the views
+ * must agree with QEMU 7.2 (docs/reference.md): nothing that aborts it,
+ * nothing that nobody claims, nothing timing-dependent read before a wait.
+ */
+#ifndef EDU_TB_RANDOM_H
+#define EDU_TB_RANDOM_H
+
+#include <stdint.h>
+
+#include "lockstep.h"
+
+typedef struct RandomConfig {
+    uint64_t seed;
+    unsigned long count;        /* operations to issue (after set-up) */
+    unsigned n_edu;             /* the platform's edu devices ... */
+    const unsigned *edu_slot;   /* ... and their slots */
+} RandomConfig;
+
+/* Runs one seed's stream on 'ls' (fresh views).  0, or a view's error. */
+int random_run(Lockstep *ls, const RandomConfig *cfg);
+
+#endif /* EDU_TB_RANDOM_H */

@@ -1,0 +1,802 @@
+/*
+ * Unit tests of the qtest front end (testbench/qtest.c) on the cmodel
+ * backend, and of the backend registry: every command with QEMU's exact
+ * answer text, and every kind of malformed request answered FAIL with the
+ * session going on.  The qemu backend is checked here only against fake
+ * QEMUs (its answers and failures); tests/integration runs the real one.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "qtest.h"
+
+typedef struct TestState {
+    Backend *backend;
+    QtestSession session;
+    char *answer;       /* the last answer, owned here */
+    int rc;             /* what qtest_execute_line returned */
+} TestState;
+
+static int setup_config(void **state, const BackendConfig *cfg)
+{
+    TestState *t = calloc(1, sizeof(*t));
+    char err[256];
+
+    assert_non_null(t);
+    t->backend = backend_open("cmodel", cfg, err, sizeof(err));
+    assert_non_null(t->backend);
+    assert_int_equal(qtest_session_init(&t->session, t->backend), 0);
+    *state = t;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    BackendConfig cfg = {.quiet = true};
+
+    return setup_config(state, &cfg);
+}
+
+static int teardown(void **state)
+{
+    TestState *t = *state;
+
+    qtest_session_fini(&t->session);
+    backend_close(t->backend);
+    free(t->answer);
+    free(t);
+    return 0;
+}
+
+/* The answer to one request line, newline included ("" for none). */
+static const char *ask(TestState *t, const char *line)
+{
+    size_t len = 0;
+    FILE *out;
+
+    free(t->answer);
+    t->answer = NULL;
+    out = open_memstream(&t->answer, &len);
+    assert_non_null(out);
+    t->rc = qtest_execute_line(&t->session, line, out);
+    fclose(out);
+    return t->answer;
+}
+
+/* Asks and checks the exact answer. */
+static void expect(TestState *t, const char *line, const char *answer)
+{
+    const char *got = ask(t, line);
+
+    if (strcmp(got, answer) != 0) {
+        fail_msg("'%s' answered '%s', expected '%s'", line, got, answer);
+    }
+}
+
+/* Moves time on; the answer is a time that depends on the timing table. */
+static void step(TestState *t, const char *line)
+{
+    unsigned long long ns;
+
+    assert_int_equal(sscanf(ask(t, line), "OK %llu\n", &ns), 1);
+    assert_int_equal(t->rc, 0);
+}
+
+/* BAR0 at 0xfe000000 with memory decode and bus mastering on. */
+static void map_bar0(TestState *t)
+{
+    expect(t, "outl 0xcf8 0x80002010", "OK\n");
+    expect(t, "outl 0xcfc 0xfe000000", "OK\n");
+    expect(t, "outl 0xcf8 0x80002004", "OK\n");
+    expect(t, "outw 0xcfc 0x6", "OK\n");
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+static void test_endianness_is_little(void **state)
+{
+    expect(*state, "endianness", "OK little\n");
+}
+
+static void test_in_answers_at_least_four_hex_digits(void **state)
+{
+    TestState *t = *state;
+
+    /* Nobody claims port 0x80: all ones, cut to the size. */
+    expect(t, "inb 0x80", "OK 0x00ff\n");
+    expect(t, "inw 0x80", "OK 0xffff\n");
+    expect(t, "inl 0x80", "OK 0xffffffff\n");
+}
+
+static void test_out_and_in_reach_config_space(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "inl 0xcf8", "OK 0x0000\n");
+    expect(t, "outl 0xcf8 0x80002000", "OK\n");
+    expect(t, "inl 0xcf8", "OK 0x80002000\n");
+    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
+    expect(t, "inw 0xcfe", "OK 0x11e8\n");
+    expect(t, "inb 0xcfd", "OK 0x0012\n");
+    expect(t, "outl 0xcf8 0x8000203c", "OK\n");
+    expect(t, "outb 0xcfc 0x1a5", "OK\n");   /* the value is cut to a byte */
+    expect(t, "inl 0xcfc", "OK 0x01a5\n");
+    expect(t, "outw 0xcfc 0x0b", "OK\n");
+    expect(t, "inl 0xcfc", "OK 0x010b\n");
+}
+
+static void test_read_sizes_answer_sixteen_hex_digits(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "writeb 0x1000 0x1ff", "OK\n");
+    expect(t, "readb 0x1000", "OK 0x00000000000000ff\n");
+    expect(t, "writew 0x1010 0x12345", "OK\n");
+    expect(t, "readw 0x1010", "OK 0x0000000000002345\n");
+    expect(t, "writel 0x1020 0x89abcdef", "OK\n");
+    expect(t, "readl 0x1020", "OK 0x0000000089abcdef\n");
+    expect(t, "writeq 0x1030 0x0123456789abcdef", "OK\n");
+    expect(t, "readq 0x1030", "OK 0x0123456789abcdef\n");
+    expect(t, "readb 0x1030", "OK 0x00000000000000ef\n");
+    expect(t, "read 0x1030 8", "OK 0xefcdab8967452301\n");
+}
+
+static void test_bar0_registers_answer_through_qtest(void **state)
+{
+    TestState *t = *state;
+
+    map_bar0(t);
+    expect(t, "readl 0xfe000000", "OK 0x00000000010000ed\n");
+    expect(t, "writel 0xfe000004 0x12345678", "OK\n");
+    expect(t, "readl 0xfe000004", "OK 0x00000000edcba987\n");
+    /* 1- and 2-byte accesses read 0, an 8-byte one below 0x80 all ones. */
+    expect(t, "readb 0xfe000000", "OK 0x0000000000000000\n");
+    expect(t, "readw 0xfe000000", "OK 0x0000000000000000\n");
+    expect(t, "readq 0xfe000000", "OK 0xffffffffffffffff\n");
+    assert_int_equal(t->backend->ops->guest_errors(t->backend), 2);
+}
+
+static void test_read_answers_two_hex_digits_per_byte(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "write 0x2000 5 0x00A1b2C3ff", "OK\n");
+    expect(t, "read 0x2000 5", "OK 0x00a1b2c3ff\n");
+    expect(t, "read 0x2000 1", "OK 0x00\n");
+}
+
+static void test_write_fills_zeros_past_its_data(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "memset 0x2100 8 0xee", "OK\n");
+    expect(t, "write 0x2100 4 0xaabb", "OK\n");
+    expect(t, "read 0x2100 6", "OK 0xaabb0000eeee\n");
+}
+
+static void test_write_ignores_digits_past_its_size(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "write 0x2200 1 0x112233", "OK\n");
+    expect(t, "read 0x2200 3", "OK 0x110000\n");
+    expect(t, "write 0x2200 0 0x44", "OK\n");
+    expect(t, "read 0x2200 1", "OK 0x11\n");
+}
+
+static void test_memset_fills_the_low_byte_of_its_value(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "memset 0x3000 3 0x1ab", "OK\n");
+    expect(t, "read 0x3000 4", "OK 0xababab00\n");
+    expect(t, "memset 0x3000 0 0x11", "OK\n");
+    expect(t, "read 0x3000 1", "OK 0xab\n");
+}
+
+static void test_memset_covers_a_large_range(void **state)
+{
+    TestState *t = *state;
+
+    /* More than one chunk, at an odd address. */
+    expect(t, "memset 0x10003 0x30001 0x5a", "OK\n");
+    expect(t, "read 0x10002 2", "OK 0x005a\n");
+    expect(t, "read 0x40003 2", "OK 0x5a00\n");
+}
+
+static void test_b64read_answers_base64(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "write 0x4000 4 0x41424344", "OK\n");
+    expect(t, "b64read 0x4000 3", "OK QUJD\n");
+    expect(t, "b64read 0x4000 4", "OK QUJDRA==\n");
+    expect(t, "b64read 0x4000 2", "OK QUI=\n");
+    /* QEMU answers "OK " to 0 bytes. */
+    expect(t, "b64read 0x4000 0", "OK \n");
+}
+
+static void test_b64write_writes_and_cuts_to_its_size(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "b64write 0x5000 3 QUJD", "OK\n");
+    expect(t, "read 0x5000 4", "OK 0x41424300\n");
+    expect(t, "b64write 0x5010 2 QUJDRA==", "OK\n");
+    expect(t, "read 0x5010 3", "OK 0x414200\n");
+    expect(t, "b64write 0x5020 0 QUJD", "OK\n");
+    expect(t, "read 0x5020 1", "OK 0x00\n");
+}
+
+static void test_clock_step_moves_by_whole_pci_clocks(void **state)
+{
+    TestState *t = *state;
+
+    /* 30 ns clocks, rounded up. */
+    expect(t, "clock_step 100", "OK 120\n");
+    expect(t, "clock_step 30", "OK 150\n");
+    expect(t, "clock_set 1000", "OK 1020\n");
+    /* Time never goes back; negative and zero steps do nothing. */
+    expect(t, "clock_set 10", "OK 1020\n");
+    expect(t, "clock_set -10", "OK 1020\n");
+    expect(t, "clock_step -5", "OK 1020\n");
+    expect(t, "clock_step 0", "OK 1020\n");
+    /* Nothing pending: a bare clock_step stays. */
+    expect(t, "clock_step", "OK 1020\n");
+}
+
+static void test_clock_step_without_ns_runs_to_the_next_event(void **state)
+{
+    TestState *t = *state;
+    unsigned long long before;
+    unsigned long long after;
+
+    map_bar0(t);
+    expect(t, "writel 0xfe000008 10", "OK\n");
+    before = t->backend->ops->now_ns(t->backend);
+    ask(t, "clock_step");
+    assert_int_equal(sscanf(t->answer, "OK %llu\n", &after), 1);
+    assert_true(after > before);
+    assert_int_equal(after, t->backend->ops->now_ns(t->backend));
+    assert_int_equal(after % 30, 0);
+    /* The factorial was the only work: it is done. */
+    assert_int_equal(t->backend->ops->next_event_ns(t->backend,
+                                                    &(uint64_t){0}),
+                     -ENOENT);
+}
+
+static void test_numbers_parse_like_qemu(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "outl 0xcf8 2147491840", "OK\n");           /* decimal */
+    expect(t, "inl 0xcf8", "OK 0x80002000\n");
+    expect(t, "outl 0xcf8 020000020000", "OK\n");         /* octal */
+    expect(t, "inl 0xcf8", "OK 0x80002000\n");
+    expect(t, "outl 0XCF8 0X80002008", "OK\n");           /* 0X */
+    expect(t, "inl 0xcf8", "OK 0x80002008\n");
+    /* strtoull takes a sign: -1 is all ones. */
+    expect(t, "writeq 0x1000 -1", "OK\n");
+    expect(t, "readq 0x1000", "OK 0xffffffffffffffff\n");
+}
+
+static void test_words_past_the_arguments_are_ignored(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "inb 0x80 junk", "OK 0x00ff\n");
+    expect(t, "inb 0x80 ", "OK 0x00ff\n");
+    expect(t, "endianness please", "OK little\n");
+}
+
+static void test_empty_line_gets_no_answer(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "", "");
+    assert_int_equal(t->rc, 0);
+    expect(t, "\r", "");
+    expect(t, "endianness\r", "OK little\n");
+    assert_int_equal(t->session.requests, 1);
+}
+
+/* ---- malformed requests -------------------------------------------------- */
+
+static void test_unknown_command_fails_like_qemu(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "foo bar", "FAIL Unknown command 'foo'\n");
+    assert_int_equal(t->rc, -EINVAL);
+    expect(t, "INB 0x80", "FAIL Unknown command 'INB'\n");
+    expect(t, " inb 0x80", "FAIL Unknown command ''\n");
+    expect(t, "inb\t0x80", "FAIL Unknown command 'inb\t0x80'\n");
+    expect(t, "irq_intercept_in ioapic",
+           "FAIL Unknown command 'irq_intercept_in'\n");
+    expect(t, "endianness", "OK little\n");
+}
+
+static void test_missing_arguments_fail(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "inb", "FAIL usage: inb ADDR\n");
+    expect(t, "outb 0x80", "FAIL usage: outb ADDR VALUE\n");
+    expect(t, "readq", "FAIL usage: readq ADDR\n");
+    expect(t, "writel 0", "FAIL usage: writel ADDR VALUE\n");
+    expect(t, "read 0", "FAIL usage: read ADDR SIZE\n");
+    expect(t, "b64read 0", "FAIL usage: b64read ADDR SIZE\n");
+    expect(t, "write 0 1", "FAIL usage: write ADDR SIZE 0xDATA\n");
+    expect(t, "b64write 0 1", "FAIL usage: b64write ADDR SIZE B64DATA\n");
+    expect(t, "memset 0 1", "FAIL usage: memset ADDR SIZE VALUE\n");
+    expect(t, "clock_set", "FAIL usage: clock_set NS\n");
+    expect(t, "endianness", "OK little\n");
+    assert_int_equal(t->session.failures, 10);
+}
+
+static void test_bad_numbers_fail(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "inb 0x80x", "FAIL bad number '0x80x'\n");
+    expect(t, "inb  0x80", "FAIL bad number ''\n");
+    expect(t, "readl 0x", "FAIL bad number '0x'\n");
+    expect(t, "readl 09", "FAIL bad number '09'\n");
+    expect(t, "readl -", "FAIL bad number '-'\n");
+    expect(t, "writel 0 99999999999999999999",
+           "FAIL bad number '99999999999999999999'\n");
+    expect(t, "outb 0x80 one", "FAIL bad number 'one'\n");
+    expect(t, "read 0 four", "FAIL bad number 'four'\n");
+    expect(t, "memset 0 1 x", "FAIL bad number 'x'\n");
+    expect(t, "clock_step 1ns", "FAIL bad number '1ns'\n");
+    expect(t, "clock_step 9223372036854775808",
+           "FAIL bad number '9223372036854775808'\n");
+    expect(t, "clock_set soon", "FAIL bad number 'soon'\n");
+    /* Long words: a long number that is fine is still a number; a bad
+     * one is quoted in part. */
+    {
+        char line[160] = "readb ";
+        char answer[80];
+
+        memset(line + 6, '0', 120);
+        strcpy(line + 126, "10");
+        expect(t, line, "OK 0x0000000000000000\n");
+        strcpy(line + 126, "1x");
+        snprintf(answer, sizeof(answer), "FAIL bad number '%.40s'\n",
+                 line + 6);
+        expect(t, line, answer);
+    }
+    expect(t, "endianness", "OK little\n");
+}
+
+static void test_port_past_ffff_fails(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "inb 0x10000", "FAIL port 0x10000 is past 0xffff\n");
+    expect(t, "outl 0x10cf8 0x80002000", "FAIL port 0x10cf8 is past 0xffff\n");
+    expect(t, "inl 0xcf8", "OK 0x0000\n");
+}
+
+static void test_oversized_transfers_fail(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "read 0 0x1000001",
+           "FAIL size 16777217 is too big (at most 16777216)\n");
+    expect(t, "b64read 0 0x1000001",
+           "FAIL size 16777217 is too big (at most 16777216)\n");
+    expect(t, "write 0 0x10000001 0x00",
+           "FAIL size 268435457 is too big (at most 268435456)\n");
+    expect(t, "b64write 0 0x10000001 AAAA",
+           "FAIL size 268435457 is too big (at most 268435456)\n");
+    expect(t, "memset 0 0xffffffffffffffff 0",
+           "FAIL size 18446744073709551615 is too big (at most 268435456)\n");
+    /* QEMU asserts on a read of nothing. */
+    expect(t, "read 0 0", "FAIL read of 0 bytes\n");
+    expect(t, "endianness", "OK little\n");
+}
+
+static void test_bad_hex_fails_and_writes_nothing(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "memset 0x6000 4 0x77", "OK\n");
+    /* QEMU's own answer to data of fewer than 3 characters. */
+    expect(t, "write 0x6000 1 0", "ERR invalid argument size\n");
+    expect(t, "write 0x6000 1 0x", "ERR invalid argument size\n");
+    assert_int_equal(t->rc, -EINVAL);
+    expect(t, "write 0x6000 2 zz12", "FAIL bad hex data: no 0x\n");
+    expect(t, "write 0x6000 2 0x12zz", "FAIL bad hex data: 'z' at 4\n");
+    expect(t, "write 0x6000 2 0x123", "FAIL bad hex data: odd number of "
+                                      "digits\n");
+    expect(t, "write 0x6000 2 0x1-", "FAIL bad hex data: '-' at 3\n");
+    expect(t, "read 0x6000 4", "OK 0x77777777\n");
+}
+
+static void test_bad_base64_fails_and_writes_nothing(void **state)
+{
+    TestState *t = *state;
+
+    expect(t, "memset 0x7000 4 0x77", "OK\n");
+    expect(t, "b64write 0x7000 1 QU", "ERR invalid argument size\n");
+    expect(t, "b64write 0x7000 2 QUI", "FAIL bad base64 data\n");
+    expect(t, "b64write 0x7000 3 QU*D", "FAIL bad base64 data\n");
+    expect(t, "b64write 0x7000 3 Q=JD", "FAIL bad base64 data\n");
+    expect(t, "b64write 0x7000 3 QUJD====", "FAIL bad base64 data\n");
+    expect(t, "b64write 0x7000 4 QUJD",
+           "FAIL base64 data of 3 bytes is shorter than the size 4\n");
+    expect(t, "read 0x7000 4", "OK 0x77777777\n");
+}
+
+static void test_session_goes_on_after_failures(void **state)
+{
+    TestState *t = *state;
+
+    map_bar0(t);
+    expect(t, "nonsense", "FAIL Unknown command 'nonsense'\n");
+    expect(t, "readl", "FAIL usage: readl ADDR\n");
+    expect(t, "read 0 0", "FAIL read of 0 bytes\n");
+    expect(t, "readl 0xfe000000", "OK 0x00000000010000ed\n");
+    assert_int_equal(t->session.failures, 3);
+    assert_int_equal(t->session.backend_errors, 0);
+    assert_int_equal(t->session.requests, 8);
+}
+
+/* ---- serving a stream ---------------------------------------------------- */
+
+static char *serve(TestState *t, const char *input, int *rc)
+{
+    FILE *in = tmpfile();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    assert_non_null(in);
+    assert_int_equal(fwrite(input, 1, strlen(input), in), strlen(input));
+    assert_int_equal(fflush(in), 0);
+    assert_int_equal(lseek(fileno(in), 0, SEEK_SET), 0);
+    out = open_memstream(&text, &len);
+    assert_non_null(out);
+    *rc = qtest_serve(&t->session, fileno(in), out);
+    fclose(out);
+    fclose(in);
+    return text;
+}
+
+static void test_serve_answers_every_line_in_order(void **state)
+{
+    TestState *t = *state;
+    int rc;
+    char *text = serve(t, "endianness\n\ninb 0x80\nbogus\r\n"
+                          "outl 0xcf8 0x80002000\ninl 0xcfc", &rc);
+
+    assert_int_equal(rc, 0);
+    /* The last line has no newline and is still answered. */
+    assert_string_equal(text, "OK little\nOK 0x00ff\n"
+                              "FAIL Unknown command 'bogus'\n"
+                              "OK\nOK 0x11e81234\n");
+    free(text);
+}
+
+static void test_serve_takes_long_lines(void **state)
+{
+    TestState *t = *state;
+    size_t n = 100000;    /* bytes: the line is longer than the buffer */
+    size_t head = strlen("write 0x8000 100000 0x");
+    char *input = malloc(head + 2 * n + 64);
+    char *text;
+    int rc;
+
+    assert_non_null(input);
+    memcpy(input, "write 0x8000 100000 0x", head);
+    memset(input + head, 'a', 2 * n);
+    strcpy(input + head + 2 * n, "\nread 0x8000 2\nread 0x2069f 2\n");
+    text = serve(t, input, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text, "OK\nOK 0xaaaa\nOK 0xaa00\n");
+    free(text);
+    free(input);
+}
+
+/* ---- the registry and the backends --------------------------------------- */
+
+static void test_registry_lists_and_finds_backends(void **state)
+{
+    const BackendOps *const *list = backend_list();
+    char err[256];
+
+    (void)state;
+    assert_non_null(list[0]);
+    assert_string_equal(list[0]->name, "cmodel");
+    assert_string_equal(list[1]->name, "qemu");
+    assert_null(list[2]);
+    assert_ptr_equal(backend_find("qemu"), list[1]);
+    assert_null(backend_find("verilator"));
+    assert_null(backend_find(NULL));
+    assert_null(backend_open("verilator", NULL, err, sizeof(err)));
+    assert_string_equal(err, "unknown backend 'verilator' (known: cmodel, "
+                             "qemu)");
+}
+
+static void test_open_refuses_bad_configurations(void **state)
+{
+    BackendConfig many = {.n_edu = BACKEND_MAX_EDU + 1};
+    BackendConfig twice = {.n_edu = 2, .edu_slot = {6, 6}};
+    BackendConfig far = {.n_edu = 1, .edu_slot = {32}};
+    BackendConfig vcd = {.vcd_path = "x.vcd"};
+    char err[256];
+
+    (void)state;
+    assert_null(backend_open("cmodel", &many, err, sizeof(err)));
+    assert_string_equal(err, "too many edu devices: 9 (at most 8)");
+    assert_null(backend_open("cmodel", &twice, err, sizeof(err)));
+    assert_string_equal(err, "two edu devices in slot 6");
+    assert_null(backend_open("cmodel", &far, err, sizeof(err)));
+    assert_string_equal(err, "edu slot 32 is not on a PCI bus (1..31)");
+    assert_null(backend_open("cmodel", &vcd, err, sizeof(err)));
+    assert_string_equal(err, "cmodel backend: VCD output (x.vcd) is not yet "
+                             "supported by this backend");
+}
+
+static void test_cmodel_puts_edus_in_their_slots(void **state)
+{
+    BackendConfig cfg = {.n_edu = 2, .edu_slot = {0, 9}, .quiet = true};
+    TestState *t;
+
+    (void)state;
+    setup_config((void **)&t, &cfg);
+    /* Slot 4 by default, then slot 9; slot 5 is empty. */
+    expect(t, "outl 0xcf8 0x80002000", "OK\n");
+    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
+    expect(t, "outl 0xcf8 0x80002800", "OK\n");
+    expect(t, "inl 0xcfc", "OK 0xffffffff\n");
+    expect(t, "outl 0xcf8 0x80004800", "OK\n");
+    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
+    teardown((void **)&t);
+}
+
+static void test_cmodel_applies_the_dma_mask(void **state)
+{
+    BackendConfig cfg = {.dma_mask = 0xffff, .quiet = true};
+    TestState *t;
+
+    (void)state;
+    setup_config((void **)&t, &cfg);
+    map_bar0(t);
+    expect(t, "write 0x2345 4 0xcafef00d", "OK\n");
+    /* RAM address 0x12345 is masked to 0x2345. */
+    expect(t, "writeq 0xfe000080 0x12345", "OK\n");
+    expect(t, "writeq 0xfe000088 0x40000", "OK\n");
+    expect(t, "writeq 0xfe000090 4", "OK\n");
+    expect(t, "writeq 0xfe000098 1", "OK\n");
+    step(t, "clock_step 1000000");
+    expect(t, "readq 0xfe000098", "OK 0x0000000000000000\n");
+    expect(t, "writeq 0xfe000080 0x40000", "OK\n");
+    expect(t, "writeq 0xfe000088 0x3000", "OK\n");
+    expect(t, "writeq 0xfe000098 3", "OK\n");
+    step(t, "clock_step 1000000");
+    expect(t, "read 0x3000 4", "OK 0xcafef00d\n");
+    teardown((void **)&t);
+}
+
+static void test_cmodel_counts_guest_errors_and_intx(void **state)
+{
+    TestState *t = *state;
+    Backend *b = t->backend;
+
+    map_bar0(t);
+    assert_int_equal(b->ops->intx(b), 0);
+    expect(t, "writel 0xfe000060 0x8", "OK\n");
+    assert_int_equal(b->ops->intx(b), 1);
+    expect(t, "writel 0xfe000064 0x8", "OK\n");
+    assert_int_equal(b->ops->intx(b), 0);
+    expect(t, "writew 0xfe000060 0x8", "OK\n");
+    assert_int_equal(b->ops->intx(b), 0);
+    assert_int_equal(b->ops->guest_errors(b), 1);
+}
+
+/* A fake QEMU: a shell script in a temporary file, run as EDU_QEMU. */
+static char *fake_qemu(const char *body)
+{
+    char *path = strdup("/tmp/edu-tb-fake-qemu-XXXXXX");
+    FILE *f;
+    int fd;
+
+    assert_non_null(path);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n%s", body);
+    fclose(f);
+    assert_int_equal(chmod(path, 0700), 0);
+    return path;
+}
+
+static void test_qemu_missing_says_how_to_install_it(void **state)
+{
+    char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    char *qemu = getenv("EDU_QEMU") ? strdup(getenv("EDU_QEMU")) : NULL;
+    char err[256];
+
+    (void)state;
+    unsetenv("EDU_QEMU");
+    setenv("PATH", "/nonexistent", 1);
+    assert_null(backend_open("qemu", NULL, err, sizeof(err)));
+    assert_string_equal(err, "qemu backend: qemu-system-x86_64 is not "
+                             "installed (install it: apt-get install "
+                             "qemu-system-x86; or set EDU_QEMU to its path)");
+    setenv("EDU_QEMU", "/nonexistent/qemu", 1);
+    assert_null(backend_open("qemu", NULL, err, sizeof(err)));
+    assert_string_equal(err, "qemu backend: EDU_QEMU=/nonexistent/qemu is "
+                             "not an executable");
+    if (path) {
+        setenv("PATH", path, 1);
+    }
+    if (qemu) {
+        setenv("EDU_QEMU", qemu, 1);
+    } else {
+        unsetenv("EDU_QEMU");
+    }
+    free(path);
+    free(qemu);
+}
+
+static void test_qemu_that_fails_to_start_reports_its_stderr(void **state)
+{
+    char *fake = fake_qemu("echo 'qemu: cannot do that' >&2\nexit 3\n");
+    char err[256];
+
+    (void)state;
+    setenv("EDU_QEMU", fake, 1);
+    assert_null(backend_open("qemu", NULL, err, sizeof(err)));
+    unsetenv("EDU_QEMU");
+    unlink(fake);
+    free(fake);
+    assert_string_equal(err, "qemu backend: QEMU exited with status 3 "
+                             "(asked 'endianness'): qemu: cannot do that");
+}
+
+static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
+{
+    /* Answers as QEMU does; any other request gets a FAIL. */
+    char *fake = fake_qemu(
+        "while read -r cmd a b c; do\n"
+        "  case \"$cmd\" in\n"
+        "  endianness) echo 'OK little' ;;\n"
+        "  inb) echo 'OK 0x00ab' ;;\n"
+        "  readq) echo 'OK 0x0123456789abcdef' ;;\n"
+        "  read) echo 'OK 0x0102' ;;\n"
+        "  writel) echo OK ;;\n"
+        "  writew) exit 0 ;;\n"
+        "  *) echo \"FAIL Unknown command '$cmd'\" ;;\n"
+        "  esac\n"
+        "done\n");
+    char err[256];
+    uint8_t buf[2];
+    uint32_t v32;
+    uint64_t v64;
+    Backend *b;
+    TestState *t;
+
+    (void)state;
+    setenv("EDU_QEMU", fake, 1);
+    b = backend_open("qemu", NULL, err, sizeof(err));
+    unsetenv("EDU_QEMU");
+    unlink(fake);
+    free(fake);
+    assert_non_null(b);
+    assert_int_equal(b->ops->io_read(b, 0x80, 1, &v32), 0);
+    assert_int_equal(v32, 0xab);
+    assert_int_equal(b->ops->mem_read(b, 0x1000, 8, &v64), 0);
+    assert_true(v64 == 0x0123456789abcdefull);
+    assert_int_equal(b->ops->mem_read_buf(b, 0x1000, buf, 2), 0);
+    assert_int_equal(buf[0], 1);
+    assert_int_equal(buf[1], 2);
+    assert_int_equal(b->ops->mem_write(b, 0x1000, 5, 4), 0);
+    assert_int_equal(b->ops->io_write(b, 0x80, 1, 1), -EIO);
+    assert_string_equal(backend_error(b), "qemu backend: QEMU answered "
+                                          "'FAIL Unknown command 'outb'' to "
+                                          "'outb 0x80 0x1'");
+
+    /* Through the front end: the view's error is the answer. */
+    t = calloc(1, sizeof(*t));
+    assert_non_null(t);
+    t->backend = b;
+    assert_int_equal(qtest_session_init(&t->session, b), 0);
+    expect(t, "inb 0x80", "OK 0x00ab\n");
+    expect(t, "writel 0 1", "OK\n");
+    expect(t, "writew 0 1", "FAIL qemu backend: QEMU exited with status 0 "
+                            "(asked 'writew 0x0 0x1')\n");
+    assert_true(t->rc < 0);
+    expect(t, "readl 0", "FAIL qemu backend: QEMU is gone (asked 'readl "
+                         "0x0')\n");
+    assert_int_equal(t->session.backend_errors, 2);
+    teardown((void **)&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_endianness_is_little, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_in_answers_at_least_four_hex_digits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_and_in_reach_config_space,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_sizes_answer_sixteen_hex_digits, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_bar0_registers_answer_through_qtest, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_answers_two_hex_digits_per_byte, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_fills_zeros_past_its_data,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_write_ignores_digits_past_its_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_memset_fills_the_low_byte_of_its_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memset_covers_a_large_range,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_b64read_answers_base64, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_b64write_writes_and_cuts_to_its_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_clock_step_moves_by_whole_pci_clocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_clock_step_without_ns_runs_to_the_next_event, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_parse_like_qemu, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_words_past_the_arguments_are_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_line_gets_no_answer, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_command_fails_like_qemu,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_arguments_fail, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_numbers_fail, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_port_past_ffff_fails, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_oversized_transfers_fail, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_bad_hex_fails_and_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_bad_base64_fails_and_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_goes_on_after_failures,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_serve_answers_every_line_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve_takes_long_lines, setup,
+                                        teardown),
+        cmocka_unit_test(test_registry_lists_and_finds_backends),
+        cmocka_unit_test(test_open_refuses_bad_configurations),
+        cmocka_unit_test(test_cmodel_puts_edus_in_their_slots),
+        cmocka_unit_test(test_cmodel_applies_the_dma_mask),
+        cmocka_unit_test_setup_teardown(
+            test_cmodel_counts_guest_errors_and_intx, setup, teardown),
+        cmocka_unit_test(test_qemu_missing_says_how_to_install_it),
+        cmocka_unit_test(test_qemu_that_fails_to_start_reports_its_stderr),
+        cmocka_unit_test(test_qemu_answers_are_parsed_and_failures_reported),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
