@@ -17,7 +17,10 @@
  * in a thread).  advance(ns) sleeps that long; now_ns() is the wall time
  * since the start.  INTx is read from the devices' configuration space
  * (STATUS bit 3, COMMAND bit 10), the CONFIG_ADDRESS latch saved and
- * restored around it.  Not available: waveforms, guest error counts.
+ * restored around it.  Lines QEMU itself prints on its stdout, which is
+ * also the qtest channel (edu 7.2's "EDU: clamping DMA ..."), are skipped
+ * and counted as guest errors (printed on stderr unless quiet); that is
+ * the only count there is.  Not available: waveforms.
  */
 #define _DEFAULT_SOURCE /* mkdtemp, prctl's PR_ constants, sigtimedwait */
 
@@ -69,6 +72,8 @@ typedef struct QemuBackend {
     unsigned n_edu;
     unsigned slot[BACKEND_MAX_EDU];
     bool dead;                  /* QEMU exited or stopped answering */
+    bool quiet;                 /* do not print QEMU's own messages */
+    unsigned long messages;     /* lines of QEMU's own on the qtest pipe */
 } QemuBackend;
 
 static const uint8_t halt_bios_vector[] = {0xfa, 0xf4, 0xeb, 0xfd};
@@ -399,6 +404,22 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
     }
 }
 
+/* Whether a line from QEMU is a qtest answer: OK, FAIL or ERR. */
+static bool qemu_is_answer(const char *line)
+{
+    static const char *const words[] = {"OK", "FAIL", "ERR"};
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t n = strlen(words[i]);
+
+        if (strncmp(line, words[i], n) == 0 &&
+            (line[n] == '\0' || line[n] == ' ')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Sends one command (a whole line, newline included) and reads QEMU's
  * answer; *rest is what follows "OK " (or "" after a bare "OK").
@@ -418,6 +439,19 @@ static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
     }
     rc = qemu_send(b, what, cmd, len);
     if (rc == 0) {
+        rc = qemu_recv_line(b, what, &line);
+    }
+    /*
+     * QEMU's stdout is also the qtest channel, and some devices print
+     * there (edu 7.2: "EDU: clamping DMA ...!" with printf).  A line
+     * that is no qtest answer is such a message: a guest error, not the
+     * answer.
+     */
+    while (rc == 0 && !qemu_is_answer(line)) {
+        qb->messages++;
+        if (!qb->quiet) {
+            fprintf(stderr, "qemu: %s\n", line);
+        }
         rc = qemu_recv_line(b, what, &line);
     }
     if (rc < 0) {
@@ -690,8 +724,7 @@ static int qemu_intx(Backend *b)
 
 static unsigned long qemu_guest_errors(Backend *b)
 {
-    (void)b;
-    return 0;
+    return qemu_state(b)->messages;
 }
 
 static int qemu_spawn(Backend *b, const char *binary, char **argv)
@@ -793,6 +826,7 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     qb->to_qemu = -1;
     qb->from_qemu = -1;
     qb->n_edu = cfg->n_edu;
+    qb->quiet = cfg->quiet;
     memcpy(qb->slot, cfg->edu_slot, sizeof(qb->slot));
     rc = snprintf(qb->dir, sizeof(qb->dir), "%s/edu-tb-qemu-XXXXXX",
                   tmp && *tmp ? tmp : "/tmp");

@@ -8,10 +8,10 @@
  * Each piece to a BAR or to CONFIG_DATA is one PCI transaction; RAM and the
  * CONFIG_ADDRESS latch sit on the host side and take no PCI clocks.  The
  * devices catch up lazily: whatever looks at their state (a transaction,
- * RAM, INTx) first runs the bus up to the host's clock.  Not
- * modelled: the i440FX's own registers (the bridge's configuration space is
- * read-only here) and anything else of the pc machine (PIIX, legacy ROM
- * areas).
+ * RAM, INTx) first runs the bus up to the host's clock.  Not modelled:
+ * what the i440FX's own registers do (PAM, SMRAM: here they are plain
+ * configuration storage) and anything else of the pc machine (PIIX, legacy
+ * ROM areas).
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 
@@ -496,10 +496,11 @@ Host *host_create(const HostConfig *cfg)
     host->log.opaque = cfg->log_opaque;
     pci_bus_init(&host->bus, host->ram, host->ram_size, &host->log);
 
-    /* The bridge's configuration space is read-only here. */
+    /* The bridge's registers are plain storage with the standard masks,
+     * as QEMU's i440FX shows them, at its reset values. */
     pci_cfg_init(&host->bridge.cfg, &bridge_id);
-    memset(host->bridge.cfg.wmask, 0, PCI_CONFIG_SIZE);
-    memset(host->bridge.cfg.w1cmask, 0, PCI_CONFIG_SIZE);
+    host->bridge.cfg.data[HOST_BRIDGE_DRAMC] = HOST_BRIDGE_DRAMC_RESET;
+    host->bridge.cfg.data[HOST_BRIDGE_SMRAM] = HOST_BRIDGE_SMRAM_RESET;
     host->bridge.next_event = PCI_NO_EVENT;
     pci_bus_attach(&host->bus, &host->bridge, PCI_DEVFN(0, 0));
     return host;

@@ -644,7 +644,9 @@ static void vcd_draw(EduVcd *v, const PciTxn *txn)
     } else {
         uint64_t d0 = a + edu_timing_first_data(txn->wait);
         uint64_t last = d0 + txn->beats - 1;
-        uint64_t devsel = EDU_T_DECODE ? dec + EDU_T_DECODE - 1 : d0;
+        /* Medium decode: DEVSEL# comes with the first possible data
+         * phase, after the decode clock(s); wait states only hold TRDY#. */
+        uint64_t devsel = a + edu_timing_first_data(0);
 
         /* IRDY# from the clock after the address phase; FRAME# goes high
          * as the final data phase starts, since a master may not change

@@ -35,6 +35,8 @@
 /* Register reads a driver makes before it gives up on a busy bit. */
 #define TB_POLL_MAX 10000u
 
+#define TB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 typedef struct Tb {
     Host *host;
     EduDevice *edu;          /* the edu at TB_SLOT */

@@ -108,7 +108,7 @@ static const struct {
 static void test_dma_out_of_range_to_buffer_copies_nothing(void **state)
 {
     Tb *tb = *state;
-    size_t n = sizeof(bad_ranges) / sizeof(bad_ranges[0]);
+    size_t n = TB_ARRAY_SIZE(bad_ranges);
 
     fill_buffer(tb, 0x30);
     tb_ram_pattern(tb, TB_RAM_A, EDU_DMA_BUF_SIZE, 0x90);
@@ -126,7 +126,7 @@ static void test_dma_out_of_range_to_buffer_copies_nothing(void **state)
 static void test_dma_out_of_range_to_ram_copies_nothing(void **state)
 {
     Tb *tb = *state;
-    size_t n = sizeof(bad_ranges) / sizeof(bad_ranges[0]);
+    size_t n = TB_ARRAY_SIZE(bad_ranges);
 
     fill_buffer(tb, 0x30);
     tb_ram_pattern(tb, TB_RAM_B, EDU_DMA_BUF_SIZE, 0x50);
@@ -242,7 +242,7 @@ static void test_dma_completion_clears_only_run(void **state)
     static const uint64_t cmds[] = {RUN, RUN | IRQ, RUN | TO_RAM | IRQ, 0xf01,
                                     0x100000005ull};
 
-    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cmds); i++) {
         tb_writeq(tb, EDU_REG_DMA_SRC, cmds[i] & TO_RAM ? BUF : TB_RAM_A);
         tb_writeq(tb, EDU_REG_DMA_DST, cmds[i] & TO_RAM ? TB_RAM_B : BUF);
         tb_writeq(tb, EDU_REG_DMA_COUNT, 8);
@@ -306,7 +306,7 @@ static void test_dma_each_burst_costs_arb_and_one_transaction(void **state)
     };
     const uint64_t full = EDU_T_BURST_BYTES;
 
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(dirs); i++) {
         bool to_ram = dirs[i].cmd & TO_RAM;
         uint64_t src = to_ram ? BUF : TB_RAM_A;
         uint64_t dst = to_ram ? TB_RAM_A : BUF;

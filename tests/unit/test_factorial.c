@@ -27,7 +27,7 @@ static void test_fact_result_wraps_to_32_bits(void **state)
         {0xffffffff, 0},
     };
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cases); i++) {
         uint32_t result = fact_poll(tb, cases[i].n);
 
         if (result != cases[i].result) {
@@ -81,7 +81,7 @@ static void test_fact_takes_setup_plus_one_multiply_per_factor(void **state)
     Tb *tb = *state;
     static const uint32_t ops[] = {0, 1, 2, 5, 12, 33};
 
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(ops); i++) {
         uint64_t t0 = host_now(tb->host);
         uint64_t done = t0 + edu_timing_first_data(EDU_T_BAR_WAIT) +
                         EDU_T_FACT_SETUP + ops[i] * (uint64_t)EDU_T_FACT_MUL;

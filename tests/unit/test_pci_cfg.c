@@ -7,8 +7,6 @@
  */
 #include "tb_util.h"
 
-#include <string.h>
-
 #include "edu/pci.h"
 
 /* An edu on a bare bus (no host), so the tests reach its PciConfig. */
@@ -76,8 +74,9 @@ static const struct {
     {0x04, 0x04, 0x07}, /* COMMAND: I/O, memory, bus master */
     {0x05, 0x05, 0x05}, /* COMMAND: SERR, INTx disable */
     {0x0c, 0x0c, 0xff}, /* cache line size */
-    {0x12, 0x12, 0xf0}, /* BAR0: 1 MiB */
-    {0x13, 0x13, 0xff}, {0x3c, 0x3c, 0xff}, /* interrupt line */
+    {0x12, 0x12, 0xf0}, /* BAR0 bits 23:20 (1 MiB) */
+    {0x13, 0x13, 0xff}, /* BAR0 bits 31:24 */
+    {0x3c, 0x3c, 0xff}, /* interrupt line */
     {0x42, 0x42, 0x01}, /* MSI enable (0xff enables and clamps QSIZE) */
     {0x44, 0x44, 0xfc}, /* MSI address low, low two bits 0 */
     {0x45, 0x4d, 0xff}, /* MSI address, address high, data */
@@ -86,8 +85,7 @@ static const struct {
 
 static uint8_t edu_wmask(unsigned off)
 {
-    for (size_t i = 0;
-         i < sizeof(edu_wmask_ranges) / sizeof(edu_wmask_ranges[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(edu_wmask_ranges); i++) {
         if (off >= edu_wmask_ranges[i].first &&
             off <= edu_wmask_ranges[i].last) {
             return edu_wmask_ranges[i].mask;
@@ -98,8 +96,7 @@ static uint8_t edu_wmask(unsigned off)
 
 static uint8_t edu_reset_byte(unsigned off)
 {
-    for (size_t i = 0;
-         i < sizeof(edu_reset_dwords) / sizeof(edu_reset_dwords[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(edu_reset_dwords); i++) {
         if ((off & ~3u) == edu_reset_dwords[i].off) {
             return (uint8_t)(edu_reset_dwords[i].val >> (8 * (off & 3)));
         }
@@ -207,7 +204,7 @@ static void test_bars_1_to_5_and_rom_read_zero_and_ignore_writes(void **state)
     static const unsigned offs[] = {0x14, 0x18, 0x1c,
                                     0x20, 0x24, PCI_ROM_ADDRESS};
 
-    for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(offs); i++) {
         pci_cfg_write(cfg, offs[i], 0xffffffff, 4);
         assert_int_equal(pci_cfg_read(cfg, offs[i], 4), 0);
     }
@@ -224,7 +221,7 @@ static void test_bar_sizing_follows_bar_size(void **state)
     PciConfig cfg;
 
     (void)state;
-    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(sizes); i++) {
         pci_cfg_init(&cfg, &id);
         pci_cfg_add_bar(&cfg, 2, sizes[i]);
         pci_cfg_write(&cfg, PCI_BASE_ADDRESS_0 + 8, 0xffffffff, 4);
@@ -251,7 +248,7 @@ static void test_bar_decode_rules(void **state)
         {0x00100000, PCI_COMMAND_MEMORY, 0x00100000},
     };
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cases); i++) {
         pci_cfg_write(cfg, PCI_BASE_ADDRESS_0, cases[i].bar, 4);
         pci_cfg_write(cfg, PCI_COMMAND, cases[i].command, 2);
         assert_int_equal(pci_cfg_bar_addr(cfg, 0), cases[i].addr);
@@ -310,7 +307,7 @@ static void test_msi_write_touching_cap_while_enabled_clamps_qsize(void **state)
         {0x3e, 4, true},  {0x48, 4, true},
     };
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cases); i++) {
         cfg->data[0x42] = 0xf1;
         pci_cfg_write(cfg, cases[i].off, 0, cases[i].len);
         assert_int_equal(pci_cfg_read(cfg, 0x42, 1),
@@ -337,7 +334,7 @@ static void test_msi_write_touching_cap_while_enabled_drops_intx(void **state)
     assert_false(cfg->intx_level);
     assert_int_equal(pci_cfg_read(cfg, PCI_STATUS, 1) & PCI_STATUS_INTERRUPT,
                      0);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cases); i++) {
         pci_cfg_set_intx(cfg, true);
         pci_cfg_write(cfg, cases[i].off, 0, cases[i].len);
         assert_true(pci_cfg_msi_enabled(cfg));

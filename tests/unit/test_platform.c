@@ -334,7 +334,7 @@ static void test_bad_access_sizes_return_einval(void **state)
     uint64_t v64 = 0x5a5a5a5a;
     uint64_t t0 = host_now(tb->host);
 
-    for (size_t i = 0; i < sizeof(io_sizes) / sizeof(io_sizes[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(io_sizes); i++) {
         assert_int_equal(
             host_io_read(tb->host, PCI_CONFIG_DATA_PORT, io_sizes[i], &v32),
             -EINVAL);
@@ -342,7 +342,7 @@ static void test_bad_access_sizes_return_einval(void **state)
             host_io_write(tb->host, PCI_CONFIG_ADDRESS_PORT, 0, io_sizes[i]),
             -EINVAL);
     }
-    for (size_t i = 0; i < sizeof(mem_sizes) / sizeof(mem_sizes[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(mem_sizes); i++) {
         assert_int_equal(host_mem_read(tb->host, TB_BAR0, mem_sizes[i], &v64),
                          -EINVAL);
         assert_int_equal(host_mem_write(tb->host, TB_BAR0 + EDU_REG_LIVENESS, 0,
@@ -395,7 +395,7 @@ static void test_ram_access_outside_ram_returns_erange(void **state)
         {0, 1, -ERANGE},
     };
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < TB_ARRAY_SIZE(cases); i++) {
         uint64_t addr = size - cases[i].off_from_end;
 
         assert_int_equal(host_ram_read(tb->host, addr, buf, cases[i].len),

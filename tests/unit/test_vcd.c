@@ -451,19 +451,22 @@ static void test_config_read_address_phase_has_command_and_idsel(void **state)
     assert_string_equal(wave_at(&w, "pci_clk", c), "1");
     assert_int_equal(wave_changes(&w, "pci_clk", c, c + 1), 2);
 
-    /* Decode: IDSEL gone, DEVSEL# claimed, AD turned around; the one
-     * data phase is the final one, so FRAME# goes as IRDY# comes. */
+    /* Decode: IDSEL gone, AD turned around, DEVSEL# not yet (medium
+     * decode); the one data phase is the final one, so FRAME# goes as
+     * IRDY# comes. */
     assert_int_equal(wave_num(&w, "pci_frame_n", c + 1), 1);
     assert_int_equal(wave_num(&w, "pci_idsel", c + 1), 0);
-    assert_int_equal(wave_num(&w, "pci_devsel_n", c + 1), 0);
+    assert_int_equal(wave_num(&w, "pci_devsel_n", c + 1), 1);
     assert_int_equal(wave_num(&w, "pci_irdy_n", c + 1), 0);
     assert_int_equal(wave_num(&w, "pci_trdy_n", c + 1), 1);
     assert_string_equal(wave_at(&w, "pci_ad", c + 1),
                         "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
     assert_int_equal(wave_num(&w, "pci_par", c + 1), parity(addr, 0xa));
 
-    /* The one data phase: the ID on AD, all bytes enabled, FRAME# up. */
+    /* The one data phase: DEVSEL# and TRDY# together, the ID on AD, all
+     * bytes enabled, FRAME# up. */
     d = data_phase(c, EDU_T_CFG_WAIT);
+    assert_int_equal(wave_num(&w, "pci_devsel_n", d), 0);
     assert_int_equal(wave_num(&w, "pci_trdy_n", d), 0);
     assert_int_equal(wave_num(&w, "pci_irdy_n", d), 0);
     assert_int_equal(wave_num(&w, "pci_frame_n", d), 1);

@@ -27,6 +27,11 @@
 #define HOST_BRIDGE_DEVICE_ID 0x1237
 #define HOST_BRIDGE_REVISION  0x02
 #define HOST_BRIDGE_CLASS     0x060000
+/* i440FX registers with non-zero reset values (no side effects here). */
+#define HOST_BRIDGE_DRAMC       0x57
+#define HOST_BRIDGE_DRAMC_RESET 0x10
+#define HOST_BRIDGE_SMRAM       0x72
+#define HOST_BRIDGE_SMRAM_RESET 0x02
 
 typedef struct Host Host;
 

@@ -1,0 +1,296 @@
+/*
+ * `edu-tb run` and `edu-tb list`.
+ *
+ * run: every scenario named (all when none is) on a fresh backend of its
+ * own, through a one-view Lockstep; a line per scenario and a summary.
+ * Scenarios that abort QEMU 7.2 are skipped on the qemu backend.
+ */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "cmd_run.h"
+#include "lockstep.h"
+#include "scenarios.h"
+
+/* The backend whose reference is Debian's QEMU 7.2. */
+#define RUN_QEMU72_BACKEND "qemu"
+
+typedef struct RunOptions {
+    const char *backend;
+    const char *vcd;            /* NULL: no waveforms */
+    bool several;               /* more than one scenario: a VCD each */
+    bool quiet;
+    bool verbose;
+} RunOptions;
+
+typedef struct RunTally {
+    unsigned passed;
+    unsigned failed;
+    unsigned skipped;
+} RunTally;
+
+void run_help(FILE *f)
+{
+    fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
+          "[--quiet]\n"
+          "                  [--verbose]\n"
+          "\n"
+          "Runs the named scenarios (all of them when none is named), each "
+          "on a fresh\n"
+          "backend with the platform it needs, driving the edu device as "
+          "a driver does\n"
+          "and checking what it sees against the reference values "
+          "(QEMU's edu).\n"
+          "One line per scenario, then a summary:\n"
+          "  PASS NAME (N operations, T ns simulated)\n"
+          "  FAIL NAME: the first failed check (what, expected, got)\n"
+          "  SKIP NAME: why\n"
+          "  N passed, M failed, K skipped\n"
+          "\n"
+          "options:\n"
+          "  --backend NAME  the view to drive (default: cmodel)\n"
+          "  --vcd FILE      write the view's waveforms to FILE; with "
+          "several scenarios\n"
+          "                  one file each, the scenario's name inserted "
+          "before the\n"
+          "                  extension: out.vcd -> out-liveness.vcd, ...\n"
+          "  --quiet         do not print the guest errors the views "
+          "report (the error\n"
+          "                  scenarios cause some on purpose)\n"
+          "  --verbose       after a FAIL line, every failed check\n"
+          "  -h, --help      this help\n"
+          "\n"
+          "On the qemu backend (QEMU 7.2) the scenarios that abort it are "
+          "skipped, and\n"
+          "time is QEMU's real time.  Exit status: 0 when none failed, 1 "
+          "when one did,\n"
+          "2 for bad usage.  'edu-tb list' shows the scenarios; see "
+          "docs/edu-tb.md.\n",
+          f);
+}
+
+void list_help(FILE *f)
+{
+    fputs("usage: edu-tb list\n"
+          "\n"
+          "Lists the scenarios of 'edu-tb run', one a line: the name, "
+          "'qemu' when it\n"
+          "runs on the qemu backend (Debian's QEMU 7.2 survives it) or "
+          "'-' when not,\n"
+          "and what it checks.\n",
+          f);
+}
+
+int run_vcd_path(char *out, size_t len, const char *path, const char *name)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - path) : strlen(path);
+    int n = snprintf(out, len, "%.*s-%s%s", (int)stem, path, name,
+                     path + stem);
+
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Every backend name, for the message about an unknown one. */
+static void run_backend_names(char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
+        int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                         (*ops)->name);
+
+        if (n < 0 || (size_t)n >= len - used) {
+            return;
+        }
+        used += (size_t)n;
+    }
+}
+
+/* Prints what 'log' collected (the failed checks), then frees it. */
+static void run_flush_log(FILE *log, char **text, size_t *len)
+{
+    if (!log) {
+        return;
+    }
+    fclose(log);
+    if (*text) {
+        fwrite(*text, 1, *len, stdout);
+    }
+    free(*text);
+}
+
+static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
+{
+    BackendConfig cfg = s->platform;
+    char vcd[4096];
+    char err[512];
+    char *text = NULL;
+    size_t len = 0;
+    FILE *log = NULL;
+    ScnReport rep = {0};
+    Lockstep *ls;
+    Backend *b;
+    uint64_t start;
+    bool ok;
+
+    if (!s->on_qemu72 && strcmp(opt->backend, RUN_QEMU72_BACKEND) == 0) {
+        printf("SKIP %s: QEMU 7.2 aborts on it (fixed in QEMU 8.2.1)\n",
+               s->name);
+        t->skipped++;
+        return;
+    }
+    cfg.quiet = opt->quiet;
+    if (opt->vcd && opt->several) {
+        if (run_vcd_path(vcd, sizeof(vcd), opt->vcd, s->name) < 0) {
+            printf("FAIL %s: the VCD file name is too long\n", s->name);
+            t->failed++;
+            return;
+        }
+        cfg.vcd_path = vcd;
+    } else {
+        cfg.vcd_path = opt->vcd;
+    }
+    b = backend_open(opt->backend, &cfg, err, sizeof(err));
+    if (!b) {
+        printf("FAIL %s: %s\n", s->name, err);
+        t->failed++;
+        return;
+    }
+    ls = malloc(sizeof(*ls));
+    if (!ls || lockstep_init(ls, &b, 1) < 0) {
+        printf("FAIL %s: out of memory\n", s->name);
+        free(ls);
+        backend_close(b);
+        t->failed++;
+        return;
+    }
+    if (opt->verbose) {
+        log = open_memstream(&text, &len);
+    }
+    rep.log = log;
+    start = b->ops->now_ns(b);
+    ok = scn_run(s, ls, &rep);
+    if (ok) {
+        printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n",
+               s->name, ls->ops, b->ops->now_ns(b) - start);
+        t->passed++;
+    } else {
+        printf("FAIL %s: %s", s->name, rep.first);
+        if (rep.failures > 1) {
+            printf(" (and %lu more)", rep.failures - 1);
+        }
+        putchar('\n');
+        t->failed++;
+    }
+    run_flush_log(log, &text, &len);
+    fflush(stdout);
+    lockstep_fini(ls);
+    free(ls);
+    backend_close(b);
+}
+
+int run_main(int argc, char **argv)
+{
+    RunOptions opt = {.backend = "cmodel"};
+    RunTally tally = {0};
+    const Scenario **chosen;
+    const Scenario *all;
+    size_t n_all;
+    size_t n = 0;
+
+    all = scn_table(&n_all);
+    chosen = calloc((size_t)argc + n_all, sizeof(*chosen));
+    if (!chosen) {
+        fprintf(stderr, "edu-tb run: out of memory\n");
+        return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            run_help(stdout);
+            free(chosen);
+            return 0;
+        }
+        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
+            opt.backend = v;
+        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
+            opt.vcd = v;
+        } else if (missing) {
+            fprintf(stderr, "edu-tb run: option '%s' needs a value\n",
+                    argv[i]);
+            free(chosen);
+            return 2;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            opt.quiet = true;
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            opt.verbose = true;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "edu-tb run: unknown option '%s' (see edu-tb "
+                    "run --help)\n", argv[i]);
+            free(chosen);
+            return 2;
+        } else if (!(chosen[n++] = scn_find(argv[i]))) {
+            fprintf(stderr, "edu-tb run: unknown scenario '%s' (edu-tb "
+                    "list shows them)\n", argv[i]);
+            free(chosen);
+            return 2;
+        }
+    }
+    if (!backend_find(opt.backend)) {
+        char names[128];
+
+        run_backend_names(names, sizeof(names));
+        fprintf(stderr, "edu-tb run: unknown backend '%s' (known: %s)\n",
+                opt.backend, names);
+        free(chosen);
+        return 2;
+    }
+    if (n == 0) {
+        for (size_t i = 0; i < n_all; i++) {
+            chosen[n++] = &all[i];
+        }
+    }
+    opt.several = n > 1;
+    for (size_t i = 0; i < n; i++) {
+        run_one(chosen[i], &opt, &tally);
+    }
+    printf("%u passed, %u failed, %u skipped\n", tally.passed, tally.failed,
+           tally.skipped);
+    free(chosen);
+    return tally.failed ? 1 : 0;
+}
+
+int list_main(int argc, char **argv)
+{
+    const Scenario *all;
+    size_t n;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            list_help(stdout);
+            return 0;
+        }
+        fprintf(stderr, "edu-tb list: unknown %s '%s' (see edu-tb list "
+                "--help)\n", argv[i][0] == '-' ? "option" : "argument",
+                argv[i]);
+        return 2;
+    }
+    all = scn_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%-24s %-4s %s\n", all[i].name,
+               all[i].on_qemu72 ? "qemu" : "-", all[i].summary);
+    }
+    return 0;
+}
