@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -28,22 +29,22 @@
 #define EDU_TB_PATH "edu-tb"
 #endif
 
-#define BENCH_LINES      1000000
+#define BENCH_LINES 1000000
 #define BENCH_QEMU_LINES 2000
 
 typedef struct BenchScript {
     char *text;
     size_t len;
     size_t cap;
-    size_t *line_end;   /* offset just past each line */
+    size_t *line_end; /* offset just past each line */
     size_t lines;
 } BenchScript;
 
 typedef struct BenchResult {
     size_t answers;
     size_t not_ok;
-    double seconds;     /* from the first answer to the last */
-    int status;         /* edu-tb's exit status, -1 if it did not exit */
+    double seconds; /* from the first answer to the last */
+    int status;     /* edu-tb's exit status, -1 if it did not exit */
 } BenchResult;
 
 static void bench_add(BenchScript *s, const char *fmt, unsigned v)
@@ -67,7 +68,7 @@ static void bench_add(BenchScript *s, const char *fmt, unsigned v)
 static void bench_make_script(BenchScript *s, size_t lines)
 {
     static const char *const setup[] = {
-        "endianness",               /* the first answer starts the clock */
+        "endianness", /* the first answer starts the clock */
         "outl 0xcf8 0x80002010",
         "outl 0xcfc 0xfe000000",
         "outl 0xcf8 0x80002004",
@@ -75,18 +76,10 @@ static void bench_make_script(BenchScript *s, size_t lines)
     };
     /* A driver-like mix: register reads and writes, config accesses. */
     static const char *const loop[] = {
-        "readl 0xfe000000",
-        "writel 0xfe000004 0x%x",
-        "readl 0xfe000004",
-        "readl 0xfe000020",
-        "outl 0xcf8 0x80002000",
-        "inl 0xcfc",
-        "readl 0xfe000024",
-        "outl 0xcf8 0x80002004",
-        "inw 0xcfe",
-        "writeq 0xfe000080 0x%x",
-        "readq 0xfe000080",
-        "inl 0xcf8",
+        "readl 0xfe000000",       "writel 0xfe000004 0x%x", "readl 0xfe000004",
+        "readl 0xfe000020",       "outl 0xcf8 0x80002000",  "inl 0xcfc",
+        "readl 0xfe000024",       "outl 0xcf8 0x80002004",  "inw 0xcfe",
+        "writeq 0xfe000080 0x%x", "readq 0xfe000080",       "inl 0xcf8",
     };
     size_t n_setup = sizeof(setup) / sizeof(setup[0]);
     size_t n_loop = sizeof(loop) / sizeof(loop[0]);
@@ -138,8 +131,8 @@ static bool bench_have(const char *name)
 }
 
 /* Pipes the first 'lines' lines of the script through edu-tb. */
-static int bench_run(const char *tb, const char *backend,
-                     const BenchScript *s, size_t lines, BenchResult *r)
+static int bench_run(const char *tb, const char *backend, const BenchScript *s,
+                     size_t lines, BenchResult *r)
 {
     size_t total = s->line_end[lines - 1];
     size_t sent = 0;
@@ -171,6 +164,8 @@ static int bench_run(const char *tb, const char *backend,
     }
     close(in[0]);
     close(out[1]);
+    /* Never block on a full pipe while edu-tb waits for us to read. */
+    fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
     if (pid < 0) {
         perror("bench-qtest: fork");
         return -1;
@@ -195,6 +190,9 @@ static int bench_run(const char *tb, const char *backend,
             size_t chunk = limit - sent < 65536 ? limit - sent : 65536;
             ssize_t n = write(in[1], s->text + sent, chunk);
 
+            if (n < 0 && errno == EAGAIN) {
+                continue;
+            }
             if (n < 0) {
                 break;
             }
@@ -274,7 +272,8 @@ int main(int argc, char **argv)
     }
     if (!bench_have(qemu)) {
         printf("qemu    skipped: %s is not installed (apt-get install "
-               "qemu-system-x86)\n", qemu);
+               "qemu-system-x86)\n",
+               qemu);
     } else if (bench_run(tb, "qemu", &script, BENCH_QEMU_LINES, &r) == 0) {
         qemu_rate = bench_report("qemu", BENCH_QEMU_LINES, &r);
         failed |= r.answers != BENCH_QEMU_LINES || r.not_ok || r.status != 0;

@@ -16,8 +16,8 @@
 #include "edu/host.h"
 
 /* X(name): one line per backend, in the order --help lists them. */
-#define BACKEND_TABLE(X)                                                      \
-    X(cmodel)                                                                 \
+#define BACKEND_TABLE(X)                                                       \
+    X(cmodel)                                                                  \
     X(qemu)
 
 #define BACKEND_DECLARE(name) extern const BackendOps backend_##name##_ops;
@@ -25,10 +25,12 @@ BACKEND_TABLE(BACKEND_DECLARE)
 #undef BACKEND_DECLARE
 
 #define BACKEND_ENTRY(name) &backend_##name##_ops,
+/* clang-format off */
 static const BackendOps *const backend_table[] = {
     BACKEND_TABLE(BACKEND_ENTRY)
     NULL,
 };
+/* clang-format on */
 #undef BACKEND_ENTRY
 
 /* First edu slot when the configuration names none (QEMU's addr=04.0). */

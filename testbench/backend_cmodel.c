@@ -37,7 +37,8 @@ static int cmodel_create(Backend *b, const BackendConfig *cfg)
          */
         return backend_fail(b, -ENOTSUP,
                             "cmodel backend: VCD output (%s) is not yet "
-                            "supported by this backend", cfg->vcd_path);
+                            "supported by this backend",
+                            cfg->vcd_path);
     }
     cm = calloc(1, sizeof(*cm));
     if (!cm) {
@@ -51,7 +52,7 @@ static int cmodel_create(Backend *b, const BackendConfig *cfg)
                             (unsigned long long)cfg->ram_size);
     }
     if (cfg->quiet) {
-        host_log(cm->host)->fn = NULL;  /* count only */
+        host_log(cm->host)->fn = NULL; /* count only */
     }
     cm->clock_ns = host_clock_ns(cm->host);
     for (unsigned i = 0; i < cfg->n_edu; i++) {
@@ -61,8 +62,8 @@ static int cmodel_create(Backend *b, const BackendConfig *cfg)
         if (rc < 0) {
             return backend_fail(b, rc,
                                 "cmodel backend: cannot put an edu device "
-                                "in slot %u: %s", cfg->edu_slot[i],
-                                strerror(-rc));
+                                "in slot %u: %s",
+                                cfg->edu_slot[i], strerror(-rc));
         }
         if (cfg->dma_mask) {
             edu_set_dma_mask(edu, cfg->dma_mask);
@@ -130,8 +131,7 @@ static int cmodel_mem_write(Backend *b, uint64_t addr, uint64_t val,
     return 0;
 }
 
-static int cmodel_mem_read_buf(Backend *b, uint64_t addr, void *buf,
-                               size_t len)
+static int cmodel_mem_read_buf(Backend *b, uint64_t addr, void *buf, size_t len)
 {
     host_mem_read_buf(cmodel_host(b), addr, buf, len);
     return 0;
@@ -181,8 +181,7 @@ static int cmodel_next_event_ns(Backend *b, uint64_t *ns)
     if (next < host_now(cm->host)) {
         next = host_now(cm->host);
     }
-    *ns = next > UINT64_MAX / cm->clock_ns ? UINT64_MAX
-                                           : next * cm->clock_ns;
+    *ns = next > UINT64_MAX / cm->clock_ns ? UINT64_MAX : next * cm->clock_ns;
     return 0;
 }
 

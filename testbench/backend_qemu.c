@@ -355,7 +355,9 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
     }
     qemu_deadline(&deadline, QEMU_TIMEOUT_MS);
     for (;;) {
-        char *nl = memchr(qb->in + scanned, '\n', qb->in_len - scanned);
+        char *nl = qb->in_len > scanned
+                       ? memchr(qb->in + scanned, '\n', qb->in_len - scanned)
+                       : NULL;
         struct pollfd pfd = {.fd = qb->from_qemu, .events = POLLIN};
         ssize_t n;
         int ready;

@@ -23,8 +23,8 @@
 
 typedef struct RunOptions {
     const char *backend;
-    const char *vcd;            /* NULL: no waveforms */
-    bool several;               /* more than one scenario: a VCD each */
+    const char *vcd; /* NULL: no waveforms */
+    bool several;    /* more than one scenario: a VCD each */
     bool quiet;
     bool verbose;
 } RunOptions;
@@ -93,8 +93,7 @@ int run_vcd_path(char *out, size_t len, const char *path, const char *name)
     const char *base = slash ? slash + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t stem = dot && dot != base ? (size_t)(dot - path) : strlen(path);
-    int n = snprintf(out, len, "%.*s-%s%s", (int)stem, path, name,
-                     path + stem);
+    int n = snprintf(out, len, "%.*s-%s%s", (int)stem, path, name, path + stem);
 
     return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -181,8 +180,8 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     start = b->ops->now_ns(b);
     ok = scn_run(s, ls, &rep);
     if (ok) {
-        printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n",
-               s->name, ls->ops, b->ops->now_ns(b) - start);
+        printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n", s->name,
+               ls->ops, b->ops->now_ns(b) - start);
         t->passed++;
     } else {
         printf("FAIL %s: %s", s->name, rep.first);
@@ -228,8 +227,7 @@ int run_main(int argc, char **argv)
         } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
             opt.vcd = v;
         } else if (missing) {
-            fprintf(stderr, "edu-tb run: option '%s' needs a value\n",
-                    argv[i]);
+            fprintf(stderr, "edu-tb run: option '%s' needs a value\n", argv[i]);
             free(chosen);
             return 2;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -237,13 +235,17 @@ int run_main(int argc, char **argv)
         } else if (strcmp(argv[i], "--verbose") == 0) {
             opt.verbose = true;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "edu-tb run: unknown option '%s' (see edu-tb "
-                    "run --help)\n", argv[i]);
+            fprintf(stderr,
+                    "edu-tb run: unknown option '%s' (see edu-tb "
+                    "run --help)\n",
+                    argv[i]);
             free(chosen);
             return 2;
         } else if (!(chosen[n++] = scn_find(argv[i]))) {
-            fprintf(stderr, "edu-tb run: unknown scenario '%s' (edu-tb "
-                    "list shows them)\n", argv[i]);
+            fprintf(stderr,
+                    "edu-tb run: unknown scenario '%s' (edu-tb "
+                    "list shows them)\n",
+                    argv[i]);
             free(chosen);
             return 2;
         }
@@ -282,15 +284,16 @@ int list_main(int argc, char **argv)
             list_help(stdout);
             return 0;
         }
-        fprintf(stderr, "edu-tb list: unknown %s '%s' (see edu-tb list "
-                "--help)\n", argv[i][0] == '-' ? "option" : "argument",
-                argv[i]);
+        fprintf(stderr,
+                "edu-tb list: unknown %s '%s' (see edu-tb list "
+                "--help)\n",
+                argv[i][0] == '-' ? "option" : "argument", argv[i]);
         return 2;
     }
     all = scn_table(&n);
     for (size_t i = 0; i < n; i++) {
-        printf("%-24s %-4s %s\n", all[i].name,
-               all[i].on_qemu72 ? "qemu" : "-", all[i].summary);
+        printf("%-24s %-4s %s\n", all[i].name, all[i].on_qemu72 ? "qemu" : "-",
+               all[i].summary);
     }
     return 0;
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "backend.h"
+#include "cmd_compare.h"
+#include "cmd_run.h"
 #include "qtest.h"
 
 #ifndef EDU_VERSION
@@ -23,6 +25,11 @@ typedef struct TbCommand {
 static const TbCommand tb_commands[] = {
     {"qtest", "speak QEMU's qtest protocol on stdin/stdout to a backend",
      qtest_main, qtest_help},
+    {"run", "run the named scenarios, checking the reference's values",
+     run_main, run_help},
+    {"list", "list the scenarios of run", list_main, list_help},
+    {"compare", "run scenarios and random streams on several views in "
+     "lockstep", compare_main, compare_help},
 };
 
 #define TB_N_COMMANDS (sizeof(tb_commands) / sizeof(tb_commands[0]))

@@ -26,10 +26,10 @@
 
 #include "qtest.h"
 
-#define QTEST_MAX_WORDS 4           /* the most any command looks at */
-#define QTEST_CHUNK     65536       /* bytes per backend transfer */
-#define QTEST_MAX_READ  (16u << 20) /* read and b64read answer in one line */
-#define QTEST_IN_START  65536       /* first size of the input buffer */
+#define QTEST_MAX_WORDS 4          /* the most any command looks at */
+#define QTEST_CHUNK 65536          /* bytes per backend transfer */
+#define QTEST_MAX_READ (16u << 20) /* read and b64read answer in one line */
+#define QTEST_IN_START 65536       /* first size of the input buffer */
 
 /* One word of a request: not NUL-terminated. */
 typedef struct QtestWord {
@@ -48,9 +48,9 @@ typedef int (*QtestHandler)(QtestSession *s, const QtestCommand *cmd,
 
 struct QtestCommand {
     const char *name;
-    const char *args;               /* for "FAIL usage: ..." */
-    unsigned n_args;                /* words it needs after the name */
-    unsigned size;                  /* access size, where there is one */
+    const char *args; /* for "FAIL usage: ..." */
+    unsigned n_args;  /* words it needs after the name */
+    unsigned size;    /* access size, where there is one */
     QtestHandler run;
 };
 
@@ -196,8 +196,9 @@ static int qtest_addr_size(QtestSession *s, const QtestRequest *req,
         rc = qtest_number(s, &req->word[2], false, size, out);
     }
     if (rc == 0 && *size > max) {
-        rc = qtest_fail(s, out, "size %" PRIu64 " is too big (at most %"
-                        PRIu64 ")", *size, max);
+        rc = qtest_fail(s, out,
+                        "size %" PRIu64 " is too big (at most %" PRIu64 ")",
+                        *size, max);
     }
     return rc;
 }
@@ -349,8 +350,8 @@ static int qtest_cmd_read(QtestSession *s, const QtestCommand *cmd,
     }
     fputs("OK 0x", out);
     for (size_t done = 0; done < size;) {
-        size_t n = size - done < QTEST_CHUNK ? (size_t)(size - done)
-                                              : QTEST_CHUNK;
+        size_t n =
+            size - done < QTEST_CHUNK ? (size_t)(size - done) : QTEST_CHUNK;
 
         for (size_t i = 0; i < n; i++) {
             s->text[2 * i] = qtest_hex_digits[s->data[done + i] >> 4];
@@ -407,8 +408,7 @@ static int qtest_cmd_b64read(QtestSession *s, const QtestCommand *cmd,
     for (size_t done = 0; done < size;) {
         size_t n = size - done < step ? (size_t)(size - done) : step;
 
-        fwrite(s->text, 1, qtest_b64_encode(s->data + done, n, s->text),
-               out);
+        fwrite(s->text, 1, qtest_b64_encode(s->data + done, n, s->text), out);
         done += n;
     }
     fputc('\n', out);
@@ -499,8 +499,8 @@ static int qtest_cmd_write(QtestSession *s, const QtestCommand *cmd,
     digits.len = data->len - 2;
     for (size_t i = 0; i < digits.len; i++) {
         if (qtest_nibble(digits.p[i]) < 0) {
-            return qtest_fail(s, out, "bad hex data: '%c' at %zu",
-                              digits.p[i], i + 2);
+            return qtest_fail(s, out, "bad hex data: '%c' at %zu", digits.p[i],
+                              i + 2);
         }
     }
     if (digits.len % 2) {
@@ -586,8 +586,10 @@ static int qtest_cmd_b64write(QtestSession *s, const QtestCommand *cmd,
     /* More data than SIZE is cut (QEMU's rule); less, QEMU would fill
      * from memory it never wrote. */
     if ((uint64_t)have < size) {
-        return qtest_fail(s, out, "base64 data of %" PRId64 " bytes is "
-                          "shorter than the size %" PRIu64, have, size);
+        return qtest_fail(s, out,
+                          "base64 data of %" PRId64 " bytes is "
+                          "shorter than the size %" PRIu64,
+                          have, size);
     }
     return qtest_write_chunks(s, addr, size, qtest_fill_b64, data, out);
 }
@@ -666,8 +668,7 @@ static int qtest_cmd_clock_step(QtestSession *s, const QtestCommand *cmd,
         if ((int64_t)ns > 0) {
             target = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
         }
-    } else if (b->ops->next_event_ns &&
-               b->ops->next_event_ns(b, &ns) == 0) {
+    } else if (b->ops->next_event_ns && b->ops->next_event_ns(b, &ns) == 0) {
         /* No step given: on to the view's next event, if it can tell. */
         target = ns;
     }
@@ -789,10 +790,10 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
 {
     size_t cap = QTEST_IN_START;
     char *buf = malloc(cap + 1);
-    size_t len = 0;         /* bytes in buf */
-    size_t start = 0;       /* first byte of the current line */
-    size_t scanned = 0;     /* bytes from start known to hold no newline */
-    bool skipping = false;  /* inside a line too long to take */
+    size_t len = 0;        /* bytes in buf */
+    size_t start = 0;      /* first byte of the current line */
+    size_t scanned = 0;    /* bytes from start known to hold no newline */
+    bool skipping = false; /* inside a line too long to take */
     int rc = 0;
 
     if (!buf) {
@@ -883,8 +884,9 @@ void qtest_help(FILE *f)
           f);
     for (size_t i = 0; i < sizeof(qtest_commands) / sizeof(qtest_commands[0]);
          i++) {
-        fprintf(f, "  %s %s\n", qtest_commands[i].name,
-                qtest_commands[i].args);
+        const QtestCommand *cmd = &qtest_commands[i];
+
+        fprintf(f, "  %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
     }
     fputs("\nbackends:\n", f);
     for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
@@ -896,8 +898,8 @@ void qtest_help(FILE *f)
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if it is not --name. */
-static const char *qtest_option(int argc, char **argv, int *i,
-                                const char *name, bool *missing)
+static const char *qtest_option(int argc, char **argv, int *i, const char *name,
+                                bool *missing)
 {
     size_t n = strlen(name);
     const char *arg = argv[*i];
@@ -944,7 +946,8 @@ int qtest_main(int argc, char **argv)
                     argv[i]);
             return 2;
         } else {
-            fprintf(stderr, "edu-tb qtest: unknown %s '%s' (see edu-tb "
+            fprintf(stderr,
+                    "edu-tb qtest: unknown %s '%s' (see edu-tb "
                     "qtest --help)\n",
                     argv[i][0] == '-' ? "option" : "argument", argv[i]);
             return 2;

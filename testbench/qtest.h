@@ -23,10 +23,10 @@
 
 typedef struct QtestSession {
     Backend *backend;
-    uint8_t *data;              /* scratch: one chunk of a transfer */
-    char *text;                 /* scratch: its hex or base64 */
-    unsigned long requests;     /* lines answered */
-    unsigned long failures;     /* answered other than OK */
+    uint8_t *data;                /* scratch: one chunk of a transfer */
+    char *text;                   /* scratch: its hex or base64 */
+    unsigned long requests;       /* lines answered */
+    unsigned long failures;       /* answered other than OK */
     unsigned long backend_errors; /* of those, failures of the view */
 } QtestSession;
 

@@ -32,74 +32,76 @@
  * constant there cannot agree with itself.  Register offsets and bit names
  * are those of edu/regs.h and edu/pci_regs.h.
  */
-#define REF_VENDOR          0x1234u
-#define REF_DEVICE          0x11e8u
-#define REF_ID_DWORD        0x11e81234u /* dword 0x00: device, vendor */
-#define REF_REVISION        0x10u
-#define REF_CLASS           0x00ff00u
-#define REF_CLASS_REV       0x00ff0010u /* dword 0x08 */
-#define REF_SUBSYS_VENDOR   0x1af4u
-#define REF_SUBSYS          0x1100u
-#define REF_SUBSYS_DWORD    0x11001af4u /* dword 0x2c */
-#define REF_INT_PIN         1u
-#define REF_CAP_PTR         0x40u
-#define REF_MSI_HEADER      0x00800005u /* dword 0x40 with MSI off */
-#define REF_MSI_FLAGS       0x0080u     /* 64-bit, one vector */
-#define REF_STATUS          0x0010u     /* capability list */
-#define REF_STATUS_INTX     0x0018u     /* ... and the interrupt bit */
-#define REF_COMMAND_MASK    0x0507u     /* writable COMMAND bits */
-#define REF_BAR0_SIZING     0xfff00000u /* BAR0 after writing all ones */
-#define REF_BAR0_SIZE       0x100000u
-#define REF_EDU_ID          0x010000edu /* BAR0 + 0x00 */
-#define REF_HB_VENDOR       0x8086u     /* i440FX at 00:00.0 */
-#define REF_HB_DEVICE       0x1237u
-#define REF_HB_CLASS        0x060000u
-#define REF_ONES32          0xffffffffu
-#define REF_ONES64          0xffffffffffffffffull
+#define REF_VENDOR 0x1234u
+#define REF_DEVICE 0x11e8u
+#define REF_ID_DWORD 0x11e81234u /* dword 0x00: device, vendor */
+#define REF_REVISION 0x10u
+#define REF_CLASS 0x00ff00u
+#define REF_CLASS_REV 0x00ff0010u /* dword 0x08 */
+#define REF_SUBSYS_VENDOR 0x1af4u
+#define REF_SUBSYS 0x1100u
+#define REF_SUBSYS_DWORD 0x11001af4u /* dword 0x2c */
+#define REF_INT_PIN 1u
+#define REF_CAP_PTR 0x40u
+#define REF_MSI_HEADER 0x00800005u  /* dword 0x40 with MSI off */
+#define REF_MSI_FLAGS 0x0080u       /* 64-bit, one vector */
+#define REF_STATUS 0x0010u          /* capability list */
+#define REF_STATUS_INTX 0x0018u     /* ... and the interrupt bit */
+#define REF_COMMAND_MASK 0x0507u    /* writable COMMAND bits */
+#define REF_BAR0_SIZING 0xfff00000u /* BAR0 after writing all ones */
+#define REF_BAR0_SIZE 0x100000u
+#define REF_EDU_ID 0x010000edu /* BAR0 + 0x00 */
+#define REF_HB_VENDOR 0x8086u  /* i440FX at 00:00.0 */
+#define REF_HB_DEVICE 0x1237u
+#define REF_HB_CLASS 0x060000u
+#define REF_ONES32 0xffffffffu
+#define REF_ONES64 0xffffffffffffffffull
 
 /* The platform: the edu where QEMU's measurements put it. */
-#define SCN_SLOT            4u
-#define SCN_SLOT2           5u
-#define SCN_ONE_EDU         {.n_edu = 1, .edu_slot = {SCN_SLOT}}
+#define SCN_SLOT 4u
+#define SCN_SLOT2 5u
+/* clang-format off */
+#define SCN_ONE_EDU {.n_edu = 1, .edu_slot = {SCN_SLOT}}
+/* clang-format on */
 /* Where drv_enumerate puts the BAR0s of the first and second edu. */
-#define SCN_BAR             DRV_MEM_WINDOW_BASE
-#define SCN_BAR2            (DRV_MEM_WINDOW_BASE + REF_BAR0_SIZE)
+#define SCN_BAR DRV_MEM_WINDOW_BASE
+#define SCN_BAR2 (DRV_MEM_WINDOW_BASE + REF_BAR0_SIZE)
 
 /* Anything asynchronous must be over within this (QEMU: 100 ms DMA). */
-#define SCN_TIMEOUT_NS      1000000000ull
+#define SCN_TIMEOUT_NS 1000000000ull
 /* Time given to something that must not happen, before looking. */
-#define SCN_SETTLE_NS       1000000ull
+#define SCN_SETTLE_NS 1000000ull
 
 /* RAM the scenarios use: at 1 MiB and up, inside the 128 MiB. */
-#define SCN_RAM_A           0x00100000u /* sources */
-#define SCN_RAM_B           0x00200000u /* destinations */
-#define SCN_RAM_C           0x00300000u /* where the buffer is read back */
-#define SCN_RAM_D           0x00400000u /* a second device's */
-#define SCN_MSI_ADDR        0x00f00000u
-#define SCN_MSI_DATA        0x5a3cu
-#define SCN_MSI_DATA2       0xa5c3u
-#define SCN_MSI_SENTINEL    0xffffffffu /* RAM at the MSI address before */
-#define SCN_SENTINEL        0xeeu       /* RAM around a DMA destination */
-#define SCN_GUARD           16u         /* bytes checked on each side */
+#define SCN_RAM_A 0x00100000u /* sources */
+#define SCN_RAM_B 0x00200000u /* destinations */
+#define SCN_RAM_C 0x00300000u /* where the buffer is read back */
+#define SCN_RAM_D 0x00400000u /* a second device's */
+#define SCN_MSI_ADDR 0x00f00000u
+#define SCN_MSI_DATA 0x5a3cu
+#define SCN_MSI_DATA2 0xa5c3u
+#define SCN_MSI_SENTINEL 0xffffffffu /* RAM at the MSI address before */
+#define SCN_SENTINEL 0xeeu           /* RAM around a DMA destination */
+#define SCN_GUARD 16u                /* bytes checked on each side */
 
 /* The bytes of the buffer that a QEMU 7.2 transfer can touch: one that
  * ends exactly at 0x41000 aborts it, so the last byte is out of reach. */
-#define SCN_BUF_REACH       (EDU_DMA_BUF_SIZE - 1u)
-#define SCN_DMA_BUF_END     ((uint64_t)EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE)
+#define SCN_BUF_REACH (EDU_DMA_BUF_SIZE - 1u)
+#define SCN_DMA_BUF_END ((uint64_t)EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE)
 
 /* The longest RAM range compared at once: a buffer and its guards. */
-#define SCN_RAM_CHECK_MAX   (EDU_DMA_BUF_SIZE + 2 * SCN_GUARD)
+#define SCN_RAM_CHECK_MAX (EDU_DMA_BUF_SIZE + 2 * SCN_GUARD)
 
 typedef struct ScnEdu {
     unsigned devfn;
-    uint64_t bar;               /* where BAR0 was put */
+    uint64_t bar; /* where BAR0 was put */
 } ScnEdu;
 
 /* How a driver learns that the device is done. */
 typedef enum ScnMode {
-    SCN_POLLED,                 /* reads the busy bit */
-    SCN_INTX,                   /* gets INTx: reads IRQ_STATUS */
-    SCN_MSI,                    /* gets the MSI: it lands in RAM */
+    SCN_POLLED, /* reads the busy bit */
+    SCN_INTX,   /* gets INTx: reads IRQ_STATUS */
+    SCN_MSI,    /* gets the MSI: it lands in RAM */
 } ScnMode;
 
 /* --- checks -------------------------------------------------------- */
@@ -142,8 +144,8 @@ bool scn_check(ScnReport *rep, bool ok, const char *fmt, ...)
     return false;
 }
 
-bool scn_expect(ScnReport *rep, uint64_t want, uint64_t got,
-                const char *fmt, ...)
+bool scn_expect(ScnReport *rep, uint64_t want, uint64_t got, const char *fmt,
+                ...)
 {
     char what[SCN_TEXT_MAX / 2];
     char text[SCN_TEXT_MAX];
@@ -159,8 +161,8 @@ bool scn_expect(ScnReport *rep, uint64_t want, uint64_t got,
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    snprintf(text, sizeof(text), "%s: expected 0x%" PRIx64 ", got 0x%"
-             PRIx64, what, want, got);
+    snprintf(text, sizeof(text), "%s: expected 0x%" PRIx64 ", got 0x%" PRIx64,
+             what, want, got);
     scn_fail(rep, text);
     return false;
 }
@@ -240,8 +242,7 @@ static void scn_ram_fill(Lockstep *ls, uint64_t addr, unsigned len,
 
 /* RAM at addr holds want[0..len) (len <= SCN_RAM_CHECK_MAX). */
 static bool scn_expect_ram(Lockstep *ls, ScnReport *rep, uint64_t addr,
-                           const uint8_t *want, unsigned len,
-                           const char *what)
+                           const uint8_t *want, unsigned len, const char *what)
 {
     uint8_t got[SCN_RAM_CHECK_MAX];
     unsigned differ = 0;
@@ -259,34 +260,32 @@ static bool scn_expect_ram(Lockstep *ls, ScnReport *rep, uint64_t addr,
     }
     return scn_check(rep, differ == 0,
                      "%s: RAM 0x%" PRIx64 ": expected 0x%02x, got 0x%02x "
-                     "(%u of %u bytes differ)", what, addr + first,
-                     want[first], got[first], differ, len);
+                     "(%u of %u bytes differ)",
+                     what, addr + first, want[first], got[first], differ, len);
 }
 
 /* --- waiting, as a driver does -------------------------------------- */
 
-static bool scn_wait(Lockstep *ls, ScnReport *rep, uint64_t addr,
-                     unsigned size, uint64_t mask, uint64_t want,
-                     const char *what)
+static bool scn_wait(Lockstep *ls, ScnReport *rep, uint64_t addr, unsigned size,
+                     uint64_t mask, uint64_t want, const char *what)
 {
     uint64_t last = 0;
     bool done = drv_wait(ls, addr, size, mask, want, SCN_TIMEOUT_NS, &last);
 
-    return scn_check(rep, done, "%s: not within 1 s (last read 0x%" PRIx64
-                     ")", what, last);
+    return scn_check(rep, done, "%s: not within 1 s (last read 0x%" PRIx64 ")",
+                     what, last);
 }
 
 static bool scn_wait_fact(Lockstep *ls, ScnReport *rep, const ScnEdu *e)
 {
-    return scn_wait(ls, rep, e->bar + EDU_REG_STATUS, 4,
-                    EDU_STATUS_COMPUTING, 0,
-                    "factorial done (STATUS.computing clear)");
+    return scn_wait(ls, rep, e->bar + EDU_REG_STATUS, 4, EDU_STATUS_COMPUTING,
+                    0, "factorial done (STATUS.computing clear)");
 }
 
 static bool scn_wait_dma(Lockstep *ls, ScnReport *rep, const ScnEdu *e)
 {
-    return scn_wait(ls, rep, e->bar + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN,
-                    0, "DMA done (DMA_CMD.run clear)");
+    return scn_wait(ls, rep, e->bar + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
+                    "DMA done (DMA_CMD.run clear)");
 }
 
 static bool scn_wait_irq(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
@@ -294,10 +293,8 @@ static bool scn_wait_irq(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
 {
     char what[64];
 
-    snprintf(what, sizeof(what), "interrupt 0x%x raised (IRQ_STATUS)",
-             bits);
-    return scn_wait(ls, rep, e->bar + EDU_REG_IRQ_STATUS, 4, bits, bits,
-                    what);
+    snprintf(what, sizeof(what), "interrupt 0x%x raised (IRQ_STATUS)", bits);
+    return scn_wait(ls, rep, e->bar + EDU_REG_IRQ_STATUS, 4, bits, bits, what);
 }
 
 /* Puts the sentinel where the next MSI lands. */
@@ -314,8 +311,7 @@ static bool scn_wait_msi(Lockstep *ls, ScnReport *rep, uint16_t data)
                   "MSI message in RAM")) {
         return false;
     }
-    return scn_expect(rep, SCN_MSI_SENTINEL,
-                      drv_read(ls, SCN_MSI_ADDR + 4, 4),
+    return scn_expect(rep, SCN_MSI_SENTINEL, drv_read(ls, SCN_MSI_ADDR + 4, 4),
                       "RAM after the MSI DWORD (untouched)");
 }
 
@@ -386,8 +382,7 @@ static int scn_probe(Lockstep *ls, ScnReport *rep, const DrvEnumConfig *cfg,
         }
         if (f->vendor_id != REF_VENDOR || f->device_id != REF_DEVICE) {
             scn_check(rep, false, "unexpected function %02x.%x (%04x:%04x)",
-                      f->devfn >> 3, f->devfn & 7, f->vendor_id,
-                      f->device_id);
+                      f->devfn >> 3, f->devfn & 7, f->vendor_id, f->device_id);
             continue;
         }
         if (found < n) {
@@ -400,8 +395,7 @@ static int scn_probe(Lockstep *ls, ScnReport *rep, const DrvEnumConfig *cfg,
         found++;
     }
     free(en);
-    if (!scn_expect(rep, n, found, "edu devices found on bus 0") ||
-        !usable) {
+    if (!scn_expect(rep, n, found, "edu devices found on bus 0") || !usable) {
         return -ENODEV;
     }
     return 0;
@@ -431,9 +425,11 @@ static bool scn_dma_start(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
     uint64_t start = cmd & EDU_DMA_CMD_TO_RAM ? src : dst;
 
     if (rep->qemu72 && !scn_qemu72_survives(start, count)) {
-        return scn_check(rep, false, "a DMA of 0x%" PRIx64 " bytes at 0x%"
-                         PRIx64 " would abort QEMU 7.2: this scenario must "
-                         "not be marked for it", count, start);
+        return scn_check(rep, false,
+                         "a DMA of 0x%" PRIx64 " bytes at 0x%" PRIx64
+                         " would abort QEMU 7.2: this scenario must "
+                         "not be marked for it",
+                         count, start);
     }
     scn_writeq(ls, e, EDU_REG_DMA_SRC, src);
     scn_writeq(ls, e, EDU_REG_DMA_DST, dst);
@@ -529,12 +525,12 @@ static bool scn_dma_finish(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
 }
 
 typedef struct ScnDmaCase {
-    bool to_ram;                /* buffer -> RAM; else RAM -> buffer */
+    bool to_ram; /* buffer -> RAM; else RAM -> buffer */
     ScnMode mode;
-    uint32_t buf_off;           /* where in the buffer */
+    uint32_t buf_off; /* where in the buffer */
     uint32_t len;
-    uint64_t ram;               /* the RAM side */
-    uint32_t seed;              /* of the pattern */
+    uint64_t ram;  /* the RAM side */
+    uint32_t seed; /* of the pattern */
 } ScnDmaCase;
 
 /*
@@ -544,7 +540,7 @@ typedef struct ScnDmaCase {
  */
 static int scn_dma_case(Lockstep *ls, ScnReport *rep, const ScnDmaCase *c)
 {
-    uint8_t buf[EDU_DMA_BUF_SIZE] = {0};    /* the buffer: 0 at reset */
+    uint8_t buf[EDU_DMA_BUF_SIZE] = {0}; /* the buffer: 0 at reset */
     uint8_t data[EDU_DMA_BUF_SIZE];
     uint8_t want[SCN_RAM_CHECK_MAX];
     uint32_t cmd = EDU_DMA_CMD_RUN;
@@ -559,16 +555,15 @@ static int scn_dma_case(Lockstep *ls, ScnReport *rep, const ScnDmaCase *c)
     if (c->mode != SCN_POLLED) {
         cmd |= EDU_DMA_CMD_IRQ;
     }
-    rc = scn_probe(ls, rep, c->mode == SCN_MSI ? &scn_enum_msi
-                                               : &scn_enum_master, &e, 1);
+    rc = scn_probe(
+        ls, rep, c->mode == SCN_MSI ? &scn_enum_msi : &scn_enum_master, &e, 1);
     if (rc < 0) {
         return rc;
     }
     if (c->to_ram) {
         /* The buffer first: all QEMU 7.2 can reach of it. */
         scn_pattern(data, SCN_BUF_REACH, c->seed);
-        if (!scn_load_buffer(ls, rep, &e, SCN_RAM_A, data, 0,
-                             SCN_BUF_REACH)) {
+        if (!scn_load_buffer(ls, rep, &e, SCN_RAM_A, data, 0, SCN_BUF_REACH)) {
             return -EIO;
         }
         memcpy(buf, data, SCN_BUF_REACH);
@@ -643,8 +638,7 @@ static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
             edu = f;
         } else {
             scn_check(rep, false, "unexpected function %02x.%x (%04x:%04x)",
-                      f->devfn >> 3, f->devfn & 7, f->vendor_id,
-                      f->device_id);
+                      f->devfn >> 3, f->devfn & 7, f->vendor_id, f->device_id);
         }
     }
     if (!scn_check(rep, edu != NULL, "no function at %02x.0", SCN_SLOT)) {
@@ -683,8 +677,7 @@ static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
                "latency timer");
     scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, PCI_HEADER_TYPE, 1),
                "header type");
-    scn_expect(rep, SCN_BAR, drv_cfg_read(ls, edu_devfn, PCI_BASE_ADDRESS_0,
-                                          4),
+    scn_expect(rep, SCN_BAR, drv_cfg_read(ls, edu_devfn, PCI_BASE_ADDRESS_0, 4),
                "BAR0 (32-bit non-prefetchable memory)");
     for (unsigned off = 0x14; off <= 0x28; off += 4) {
         scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, off, 4),
@@ -716,15 +709,13 @@ static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
     /* The MSI capability, as the driver finds it. */
     scn_expect(rep, PCI_CAP_ID_MSI, drv_cfg_read(ls, edu_devfn, 0x40, 1),
                "capability ID at 0x40");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x41, 1),
-               "next capability");
+    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x41, 1), "next capability");
     scn_expect(rep, REF_MSI_FLAGS,
                drv_cfg_read(ls, edu_devfn, 0x40 + PCI_MSI_FLAGS, 2),
                "MSI control");
     scn_expect(rep, REF_MSI_HEADER, drv_cfg_read(ls, edu_devfn, 0x40, 4),
                "MSI capability header dword");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x44, 4),
-               "MSI address low");
+    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x44, 4), "MSI address low");
     scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x48, 4),
                "MSI address high");
     scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x4c, 2), "MSI data");
@@ -765,22 +756,21 @@ static int scn_bar_sizing(Lockstep *ls, ScnReport *rep)
                "expansion ROM BAR after sizing");
 
     /* The low 20 bits do not stick: 1 MiB alignment. */
-    drv_cfg_write(ls, devfn, PCI_BASE_ADDRESS_0,
-                  (uint32_t)(SCN_BAR | 0x12345u), 4);
+    drv_cfg_write(ls, devfn, PCI_BASE_ADDRESS_0, (uint32_t)(SCN_BAR | 0x12345u),
+                  4);
     scn_expect(rep, SCN_BAR, drv_cfg_read(ls, devfn, PCI_BASE_ADDRESS_0, 4),
                "BAR0 after writing 0x%x", (unsigned)(SCN_BAR | 0x12345u));
 
     /* COMMAND's writable bits, then memory decoding alone. */
     scn_set_command(ls, &e, 0xffff);
-    scn_expect(rep, REF_COMMAND_MASK,
-               drv_cfg_read(ls, devfn, PCI_COMMAND, 2),
+    scn_expect(rep, REF_COMMAND_MASK, drv_cfg_read(ls, devfn, PCI_COMMAND, 2),
                "COMMAND after writing 0xffff");
     scn_expect(rep, REF_COMMAND_MASK | (uint32_t)REF_STATUS << 16,
                drv_cfg_read(ls, devfn, PCI_COMMAND, 4),
                "configuration dword 0x04 after writing 0xffff");
     scn_set_command(ls, &e, PCI_COMMAND_MEMORY);
-    scn_expect(rep, PCI_COMMAND_MEMORY,
-               drv_cfg_read(ls, devfn, PCI_COMMAND, 2), "COMMAND");
+    scn_expect(rep, PCI_COMMAND_MEMORY, drv_cfg_read(ls, devfn, PCI_COMMAND, 2),
+               "COMMAND");
     scn_expect(rep, REF_EDU_ID, scn_readl(ls, &e, EDU_REG_ID),
                "ID register with BAR0 at 0x%" PRIx64, e.bar);
     scn_writel(ls, &e, EDU_REG_LIVENESS, 0x12345678u);
@@ -802,8 +792,7 @@ static int scn_bar_sizing(Lockstep *ls, ScnReport *rep)
     scn_set_command(ls, &e, 0);
     drv_cfg_write(ls, devfn, PCI_BASE_ADDRESS_0, (uint32_t)moved.bar, 4);
     scn_set_command(ls, &e, PCI_COMMAND_MEMORY);
-    scn_expect(rep, moved.bar,
-               drv_cfg_read(ls, devfn, PCI_BASE_ADDRESS_0, 4),
+    scn_expect(rep, moved.bar, drv_cfg_read(ls, devfn, PCI_BASE_ADDRESS_0, 4),
                "BAR0 after the move");
     scn_expect(rep, REF_EDU_ID, scn_readl(ls, &moved, EDU_REG_ID),
                "ID register with BAR0 at 0x%" PRIx64, moved.bar);
@@ -832,14 +821,11 @@ static int scn_liveness(Lockstep *ls, ScnReport *rep)
     scn_expect(rep, 0, scn_readl(ls, &e, EDU_REG_STATUS), "STATUS at reset");
     scn_expect(rep, 0, scn_readl(ls, &e, EDU_REG_IRQ_STATUS),
                "IRQ_STATUS at reset");
-    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_SRC),
-               "DMA_SRC at reset");
-    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_DST),
-               "DMA_DST at reset");
+    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_SRC), "DMA_SRC at reset");
+    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_DST), "DMA_DST at reset");
     scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_COUNT),
                "DMA_COUNT at reset");
-    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_CMD),
-               "DMA_CMD at reset");
+    scn_expect(rep, 0, scn_readq(ls, &e, EDU_REG_DMA_CMD), "DMA_CMD at reset");
 
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
         scn_writel(ls, &e, EDU_REG_LIVENESS, values[i]);
@@ -873,8 +859,15 @@ static const struct {
     uint32_t n;
     uint32_t fact;
 } scn_facts[] = {
-    {0, 1}, {1, 1}, {5, 120}, {12, 479001600u}, {13, 0x7328cc00u},
-    {20, 0x82b40000u}, {33, 0x80000000u}, {34, 0}, {100, 0},
+    {0, 1},
+    {1, 1},
+    {5, 120},
+    {12, 479001600u},
+    {13, 0x7328cc00u},
+    {20, 0x82b40000u},
+    {33, 0x80000000u},
+    {34, 0},
+    {100, 0},
 };
 
 static int scn_fact_polled(Lockstep *ls, ScnReport *rep)
@@ -963,8 +956,7 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
                drv_cfg_read(ls, e.devfn, flags, 2), "MSI control, enabled");
     scn_expect(rep, SCN_MSI_ADDR, drv_cfg_read(ls, e.devfn, 0x44, 4),
                "MSI address low");
-    scn_expect(rep, 0, drv_cfg_read(ls, e.devfn, 0x48, 4),
-               "MSI address high");
+    scn_expect(rep, 0, drv_cfg_read(ls, e.devfn, 0x48, 4), "MSI address high");
     scn_expect(rep, SCN_MSI_DATA, drv_cfg_read(ls, e.devfn, 0x4c, 2),
                "MSI data");
 
@@ -990,8 +982,7 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     scn_expect_irq(ls, rep, &e, 0x6, REF_STATUS, "after raising 0x2, 0x4");
 
     /* New data, written while MSI is on. */
-    drv_cfg_write(ls, e.devfn, REF_CAP_PTR + PCI_MSI_DATA_64, SCN_MSI_DATA2,
-                  2);
+    drv_cfg_write(ls, e.devfn, REF_CAP_PTR + PCI_MSI_DATA_64, SCN_MSI_DATA2, 2);
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x8);
     scn_wait_msi(ls, rep, SCN_MSI_DATA2);
@@ -1014,11 +1005,9 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     drv_cfg_write(ls, e.devfn, flags, PCI_MSI_FLAGS_ENABLE, 2);
     scn_expect_irq(ls, rep, &e, 0x10, REF_STATUS, "after enabling MSI");
     drv_cfg_write(ls, e.devfn, flags, 0, 2);
-    scn_expect_irq(ls, rep, &e, 0x10, REF_STATUS,
-                   "after disabling MSI again");
+    scn_expect_irq(ls, rep, &e, 0x10, REF_STATUS, "after disabling MSI again");
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x20);
-    scn_expect_irq(ls, rep, &e, 0x30, REF_STATUS_INTX,
-                   "after the next raise");
+    scn_expect_irq(ls, rep, &e, 0x30, REF_STATUS_INTX, "after the next raise");
     scn_writel(ls, &e, EDU_REG_IRQ_ACK, 0x30);
     scn_expect_irq(ls, rep, &e, 0, REF_STATUS, "after acknowledging 0x30");
     return 0;
@@ -1029,8 +1018,12 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
 static int scn_dma_to_device_polled(Lockstep *ls, ScnReport *rep)
 {
     const ScnDmaCase c = {
-        .to_ram = false, .mode = SCN_POLLED, .buf_off = 0,
-        .len = SCN_BUF_REACH, .ram = SCN_RAM_A, .seed = 0x1111,
+        .to_ram = false,
+        .mode = SCN_POLLED,
+        .buf_off = 0,
+        .len = SCN_BUF_REACH,
+        .ram = SCN_RAM_A,
+        .seed = 0x1111,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1039,8 +1032,12 @@ static int scn_dma_to_device_polled(Lockstep *ls, ScnReport *rep)
 static int scn_dma_to_device_intx(Lockstep *ls, ScnReport *rep)
 {
     const ScnDmaCase c = {
-        .to_ram = false, .mode = SCN_INTX, .buf_off = 0x800, .len = 0x100,
-        .ram = SCN_RAM_A + 0x40, .seed = 0x2222,
+        .to_ram = false,
+        .mode = SCN_INTX,
+        .buf_off = 0x800,
+        .len = 0x100,
+        .ram = SCN_RAM_A + 0x40,
+        .seed = 0x2222,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1049,8 +1046,12 @@ static int scn_dma_to_device_intx(Lockstep *ls, ScnReport *rep)
 static int scn_dma_to_device_msi(Lockstep *ls, ScnReport *rep)
 {
     const ScnDmaCase c = {
-        .to_ram = false, .mode = SCN_MSI, .buf_off = 0x123, .len = 100,
-        .ram = SCN_RAM_A + 7, .seed = 0x3333,
+        .to_ram = false,
+        .mode = SCN_MSI,
+        .buf_off = 0x123,
+        .len = 100,
+        .ram = SCN_RAM_A + 7,
+        .seed = 0x3333,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1060,8 +1061,12 @@ static int scn_dma_from_device_polled(Lockstep *ls, ScnReport *rep)
 {
     /* As measured on QEMU: buffer + 2 -> RAM + 3, 8 bytes. */
     const ScnDmaCase c = {
-        .to_ram = true, .mode = SCN_POLLED, .buf_off = 2, .len = 8,
-        .ram = SCN_RAM_B + 3, .seed = 0x4444,
+        .to_ram = true,
+        .mode = SCN_POLLED,
+        .buf_off = 2,
+        .len = 8,
+        .ram = SCN_RAM_B + 3,
+        .seed = 0x4444,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1070,8 +1075,12 @@ static int scn_dma_from_device_polled(Lockstep *ls, ScnReport *rep)
 static int scn_dma_from_device_intx(Lockstep *ls, ScnReport *rep)
 {
     const ScnDmaCase c = {
-        .to_ram = true, .mode = SCN_INTX, .buf_off = 0, .len = SCN_BUF_REACH,
-        .ram = SCN_RAM_B, .seed = 0x5555,
+        .to_ram = true,
+        .mode = SCN_INTX,
+        .buf_off = 0,
+        .len = SCN_BUF_REACH,
+        .ram = SCN_RAM_B,
+        .seed = 0x5555,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1080,8 +1089,12 @@ static int scn_dma_from_device_intx(Lockstep *ls, ScnReport *rep)
 static int scn_dma_from_device_msi(Lockstep *ls, ScnReport *rep)
 {
     const ScnDmaCase c = {
-        .to_ram = true, .mode = SCN_MSI, .buf_off = 0xe00, .len = 0x1f0,
-        .ram = SCN_RAM_B + 0x40, .seed = 0x6666,
+        .to_ram = true,
+        .mode = SCN_MSI,
+        .buf_off = 0xe00,
+        .len = 0x1f0,
+        .ram = SCN_RAM_B + 0x40,
+        .seed = 0x6666,
     };
 
     return scn_dma_case(ls, rep, &c);
@@ -1113,9 +1126,10 @@ static int scn_bus_master_off(Lockstep *ls, ScnReport *rep)
     scn_ram_fill(ls, SCN_RAM_B, n, SCN_SENTINEL);
     if (!scn_dma_start(ls, rep, &e, EDU_DMA_BUF_ADDR, SCN_RAM_B, n,
                        EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM |
-                       EDU_DMA_CMD_IRQ) ||
-        !scn_dma_finish(ls, rep, &e, EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM |
-                        EDU_DMA_CMD_IRQ, SCN_INTX)) {
+                           EDU_DMA_CMD_IRQ) ||
+        !scn_dma_finish(ls, rep, &e,
+                        EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM | EDU_DMA_CMD_IRQ,
+                        SCN_INTX)) {
         return -EIO;
     }
     memset(want, SCN_SENTINEL, n);
@@ -1203,11 +1217,11 @@ static int scn_intx_disable(Lockstep *ls, ScnReport *rep)
 
 static int scn_dma_mask_clamp(Lockstep *ls, ScnReport *rep)
 {
-    const uint64_t src = SCN_RAM_C;                 /* -> 0x100000 */
+    const uint64_t src = SCN_RAM_C; /* -> 0x100000 */
     const uint64_t src_clamped = src & SCN_CLAMP_MASK;
-    const uint64_t dst = SCN_RAM_C + 0x80000;       /* -> 0x180000 */
+    const uint64_t dst = SCN_RAM_C + 0x80000; /* -> 0x180000 */
     const uint64_t dst_clamped = dst & SCN_CLAMP_MASK;
-    const uint64_t far = 0xffffffff00140000ull;     /* -> 0x140000 */
+    const uint64_t far = 0xffffffff00140000ull; /* -> 0x140000 */
     const uint32_t n = 0x100;
     uint8_t p[0x100];
     uint8_t q[0x100];
@@ -1270,8 +1284,7 @@ static int scn_two_devices(Lockstep *ls, ScnReport *rep)
         return rc;
     }
     scn_expect(rep, PCI_DEVFN(SCN_SLOT, 0), e[0].devfn, "first edu's devfn");
-    scn_expect(rep, PCI_DEVFN(SCN_SLOT2, 0), e[1].devfn,
-               "second edu's devfn");
+    scn_expect(rep, PCI_DEVFN(SCN_SLOT2, 0), e[1].devfn, "second edu's devfn");
     scn_expect(rep, SCN_BAR, e[0].bar, "first edu's BAR0");
     scn_expect(rep, SCN_BAR2, e[1].bar, "second edu's BAR0");
 
@@ -1327,16 +1340,15 @@ static int scn_two_devices(Lockstep *ls, ScnReport *rep)
                    "of the first edu after the DMAs");
     scn_ram_fill(ls, SCN_RAM_B, n, SCN_SENTINEL);
     scn_ram_fill(ls, SCN_RAM_B + 0x1000, n, SCN_SENTINEL);
-    if (!scn_dma_polled(ls, rep, &e[0], EDU_DMA_BUF_ADDR + 0x10, SCN_RAM_B,
-                        n, EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM) ||
+    if (!scn_dma_polled(ls, rep, &e[0], EDU_DMA_BUF_ADDR + 0x10, SCN_RAM_B, n,
+                        EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM) ||
         !scn_dma_polled(ls, rep, &e[1], EDU_DMA_BUF_ADDR + 0x10,
                         SCN_RAM_B + 0x1000, n,
                         EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM)) {
         return -EIO;
     }
     scn_expect_ram(ls, rep, SCN_RAM_B, pa, n, "first edu's buffer");
-    scn_expect_ram(ls, rep, SCN_RAM_B + 0x1000, pb, n,
-                   "second edu's buffer");
+    scn_expect_ram(ls, rep, SCN_RAM_B + 0x1000, pb, n, "second edu's buffer");
     return 0;
 }
 
@@ -1345,7 +1357,7 @@ static int scn_two_devices(Lockstep *ls, ScnReport *rep)
 static int scn_dma_out_of_range(Lockstep *ls, ScnReport *rep)
 {
     static const struct {
-        uint64_t start;         /* buffer side */
+        uint64_t start; /* buffer side */
         uint64_t count;
         const char *what;
     } cases[] = {
@@ -1378,8 +1390,7 @@ static int scn_dma_out_of_range(Lockstep *ls, ScnReport *rep)
             uint64_t dst = to_ram ? SCN_RAM_B : cases[i].start;
 
             scn_ram_fill(ls, SCN_RAM_B, sizeof(want), SCN_SENTINEL);
-            if (!scn_dma_polled(ls, rep, &e, src, dst, cases[i].count,
-                                cmd)) {
+            if (!scn_dma_polled(ls, rep, &e, src, dst, cases[i].count, cmd)) {
                 return -EIO;
             }
             scn_expect_irq(ls, rep, &e, to_ram ? 0 : EDU_IRQ_DMA,
@@ -1484,9 +1495,9 @@ static int scn_dma_end_at_buffer_end(Lockstep *ls, ScnReport *rep)
 static int scn_unknown_registers(Lockstep *ls, ScnReport *rep)
 {
     static const uint32_t offsets[] = {
-        0x0c, 0x10, 0x1c, 0x28, 0x3c, 0x5c, 0x60, 0x64, 0x68, 0x7c, 0x84,
-        0x8c, 0x94, 0x9c, 0xa0, 0x100, 0xffc, 0x3fffc, 0x40000, 0x40ffc,
-        0x41000, 0xffffc,
+        0x0c,  0x10,    0x1c,    0x28,    0x3c,    0x5c,    0x60, 0x64,
+        0x68,  0x7c,    0x84,    0x8c,    0x94,    0x9c,    0xa0, 0x100,
+        0xffc, 0x3fffc, 0x40000, 0x40ffc, 0x41000, 0xffffc,
     };
     uint8_t p[0x40];
     ScnEdu e;
@@ -1509,8 +1520,7 @@ static int scn_unknown_registers(Lockstep *ls, ScnReport *rep)
     }
     scn_writel(ls, &e, EDU_REG_LIVENESS, 0x0000ffffu);
     for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
-        if (offsets[i] != EDU_REG_IRQ_RAISE &&
-            offsets[i] != EDU_REG_IRQ_ACK) {
+        if (offsets[i] != EDU_REG_IRQ_RAISE && offsets[i] != EDU_REG_IRQ_ACK) {
             scn_writel(ls, &e, offsets[i], 0x5a5a5a5au);
         }
     }
@@ -1542,7 +1552,7 @@ static int scn_access_sizes(Lockstep *ls, ScnReport *rep)
         uint32_t off;
         unsigned size;
     } small[] = {
-        {0x00, 1}, {0x00, 2}, {0x02, 2}, {0x04, 1}, {0x08, 2}, {0x20, 1},
+        {0x00, 1}, {0x00, 2}, {0x02, 2}, {0x04, 1}, {0x08, 2},    {0x20, 1},
         {0x80, 1}, {0x80, 2}, {0x98, 2}, {0x9a, 2}, {0x40000, 1},
     };
     static const uint32_t quads[] = {0x00, 0x08, 0x20, 0x78};
@@ -1562,8 +1572,7 @@ static int scn_access_sizes(Lockstep *ls, ScnReport *rep)
     /* 1- and 2-byte reads are refused before the device: 0. */
     for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
         scn_expect(rep, 0, drv_read(ls, e.bar + small[i].off, small[i].size),
-                   "%u-byte read of BAR0 + 0x%x", small[i].size,
-                   small[i].off);
+                   "%u-byte read of BAR0 + 0x%x", small[i].size, small[i].off);
     }
     scn_expect(rep, 0, scn_readl(ls, &e, 0x02),
                "unaligned 4-byte read of BAR0 + 0x02");
@@ -1608,8 +1617,8 @@ static int scn_access_sizes(Lockstep *ls, ScnReport *rep)
     scn_expect(rep, 0x100000u, scn_readq(ls, &e, EDU_REG_DMA_SRC),
                "DMA_SRC after a 4-byte write (zero-extended)");
     scn_writeq(ls, &e, EDU_REG_DMA_COUNT, 0xffffffff00000000ull);
-    scn_expect(rep, 0xffffffff00000000ull,
-               scn_readq(ls, &e, EDU_REG_DMA_COUNT), "DMA_COUNT");
+    scn_expect(rep, 0xffffffff00000000ull, scn_readq(ls, &e, EDU_REG_DMA_COUNT),
+               "DMA_COUNT");
 
     /* Unaligned, split as QEMU's memory core splits them (measured). */
     scn_writeq(ls, &e, EDU_REG_DMA_DST, 0x300000u);
@@ -1649,23 +1658,19 @@ static const Scenario scn_scenarios[] = {
      "factorial interrupt as an MSI into RAM; a message per raise; MSI "
      "and INTx",
      SCN_ONE_EDU, true, scn_fact_msi},
-    {"dma-to-device-polled",
-     "RAM -> buffer, 4095 bytes, polled; read back",
+    {"dma-to-device-polled", "RAM -> buffer, 4095 bytes, polled; read back",
      SCN_ONE_EDU, true, scn_dma_to_device_polled},
     {"dma-to-device-intx",
-     "RAM -> buffer, 256 bytes at buffer + 0x800, done on INTx",
-     SCN_ONE_EDU, true, scn_dma_to_device_intx},
-    {"dma-to-device-msi",
-     "RAM -> buffer, 100 unaligned bytes, done on MSI",
+     "RAM -> buffer, 256 bytes at buffer + 0x800, done on INTx", SCN_ONE_EDU,
+     true, scn_dma_to_device_intx},
+    {"dma-to-device-msi", "RAM -> buffer, 100 unaligned bytes, done on MSI",
      SCN_ONE_EDU, true, scn_dma_to_device_msi},
     {"dma-from-device-polled",
      "buffer + 2 -> RAM + 3, 8 bytes, polled; RAM around untouched",
      SCN_ONE_EDU, true, scn_dma_from_device_polled},
-    {"dma-from-device-intx",
-     "buffer -> RAM, 4095 bytes, done on INTx",
+    {"dma-from-device-intx", "buffer -> RAM, 4095 bytes, done on INTx",
      SCN_ONE_EDU, true, scn_dma_from_device_intx},
-    {"dma-from-device-msi",
-     "buffer + 0xe00 -> RAM, 496 bytes, done on MSI",
+    {"dma-from-device-msi", "buffer + 0xe00 -> RAM, 496 bytes, done on MSI",
      SCN_ONE_EDU, true, scn_dma_from_device_msi},
     {"bus-master-off",
      "bus mastering off: RAM -> buffer gives zeros, buffer -> RAM and MSI "
@@ -1677,11 +1682,13 @@ static const Scenario scn_scenarios[] = {
     {"dma-mask-clamp",
      "dma_mask 0x1fffff: RAM addresses above it are clamped",
      {.n_edu = 1, .edu_slot = {SCN_SLOT}, .dma_mask = SCN_CLAMP_MASK},
-     true, scn_dma_mask_clamp},
+     true,
+     scn_dma_mask_clamp},
     {"two-devices",
      "edu at slots 4 and 5: own registers, factorials, DMAs and "
      "interrupts",
-     {.n_edu = 2, .edu_slot = {SCN_SLOT, SCN_SLOT2}}, true,
+     {.n_edu = 2, .edu_slot = {SCN_SLOT, SCN_SLOT2}},
+     true,
      scn_two_devices},
     {"dma-out-of-range",
      "out-of-range DMAs: nothing copied, RUN clears, interrupt if asked",
@@ -1693,8 +1700,8 @@ static const Scenario scn_scenarios[] = {
      "transfers ending exactly at 0x41000, the whole buffer included",
      SCN_ONE_EDU, false, scn_dma_end_at_buffer_end},
     {"unknown-registers",
-     "unlisted offsets read all ones, writes there change nothing",
-     SCN_ONE_EDU, true, scn_unknown_registers},
+     "unlisted offsets read all ones, writes there change nothing", SCN_ONE_EDU,
+     true, scn_unknown_registers},
     {"access-sizes",
      "1/2-byte accesses read 0, 8-byte below 0x80 all ones, 64-bit "
      "registers, splits",

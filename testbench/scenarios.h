@@ -27,17 +27,17 @@
 #define SCN_TEXT_MAX 256
 
 typedef struct ScnReport {
-    const Lockstep *ls;         /* the stream being checked (scn_run) */
-    bool qemu72;                /* keep clear of what aborts QEMU 7.2 */
-    unsigned long checks;       /* checks made */
-    unsigned long failures;     /* of those, failed */
-    char first[SCN_TEXT_MAX];   /* the first failure: what, expected, got */
-    FILE *log;                  /* every failure, a line each; NULL: none */
+    const Lockstep *ls;       /* the stream being checked (scn_run) */
+    bool qemu72;              /* keep clear of what aborts QEMU 7.2 */
+    unsigned long checks;     /* checks made */
+    unsigned long failures;   /* of those, failed */
+    char first[SCN_TEXT_MAX]; /* the first failure: what, expected, got */
+    FILE *log;                /* every failure, a line each; NULL: none */
 } ScnReport;
 
 typedef struct Scenario {
-    const char *name;           /* kebab-case */
-    const char *summary;        /* one line */
+    const char *name;    /* kebab-case */
+    const char *summary; /* one line */
     /* The platform it needs: n_edu, edu_slot, dma_mask (backend.h). */
     BackendConfig platform;
     /* Whether Debian's QEMU 7.2 (the qemu backend) survives it: false for
@@ -65,8 +65,7 @@ bool scn_run(const Scenario *s, Lockstep *ls, ScnReport *rep);
 bool scn_check(ScnReport *rep, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Records one check of a value: "WHAT: expected 0x..., got 0x...". */
-bool scn_expect(ScnReport *rep, uint64_t want, uint64_t got,
-                const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+bool scn_expect(ScnReport *rep, uint64_t want, uint64_t got, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
 
 #endif /* EDU_TB_SCENARIOS_H */

@@ -26,8 +26,8 @@
 typedef struct TestState {
     Backend *backend;
     QtestSession session;
-    char *answer;       /* the last answer, owned here */
-    int rc;             /* what qtest_execute_line returned */
+    char *answer; /* the last answer, owned here */
+    int rc;       /* what qtest_execute_line returned */
 } TestState;
 
 static int setup_config(void **state, const BackendConfig *cfg)
@@ -132,7 +132,7 @@ static void test_out_and_in_reach_config_space(void **state)
     expect(t, "inw 0xcfe", "OK 0x11e8\n");
     expect(t, "inb 0xcfd", "OK 0x0012\n");
     expect(t, "outl 0xcf8 0x8000203c", "OK\n");
-    expect(t, "outb 0xcfc 0x1a5", "OK\n");   /* the value is cut to a byte */
+    expect(t, "outb 0xcfc 0x1a5", "OK\n"); /* the value is cut to a byte */
     expect(t, "inl 0xcfc", "OK 0x01a5\n");
     expect(t, "outw 0xcfc 0x0b", "OK\n");
     expect(t, "inl 0xcfc", "OK 0x010b\n");
@@ -273,8 +273,7 @@ static void test_clock_step_without_ns_runs_to_the_next_event(void **state)
     assert_int_equal(after, t->backend->ops->now_ns(t->backend));
     assert_int_equal(after % 30, 0);
     /* The factorial was the only work: it is done. */
-    assert_int_equal(t->backend->ops->next_event_ns(t->backend,
-                                                    &(uint64_t){0}),
+    assert_int_equal(t->backend->ops->next_event_ns(t->backend, &(uint64_t){0}),
                      -ENOENT);
 }
 
@@ -282,11 +281,11 @@ static void test_numbers_parse_like_qemu(void **state)
 {
     TestState *t = *state;
 
-    expect(t, "outl 0xcf8 2147491840", "OK\n");           /* decimal */
+    expect(t, "outl 0xcf8 2147491840", "OK\n"); /* decimal */
     expect(t, "inl 0xcf8", "OK 0x80002000\n");
-    expect(t, "outl 0xcf8 020000020000", "OK\n");         /* octal */
+    expect(t, "outl 0xcf8 020000020000", "OK\n"); /* octal */
     expect(t, "inl 0xcf8", "OK 0x80002000\n");
-    expect(t, "outl 0XCF8 0X80002008", "OK\n");           /* 0X */
+    expect(t, "outl 0XCF8 0X80002008", "OK\n"); /* 0X */
     expect(t, "inl 0xcf8", "OK 0x80002008\n");
     /* strtoull takes a sign: -1 is all ones. */
     expect(t, "writeq 0x1000 -1", "OK\n");
@@ -375,8 +374,7 @@ static void test_bad_numbers_fail(void **state)
         strcpy(line + 126, "10");
         expect(t, line, "OK 0x0000000000000000\n");
         strcpy(line + 126, "1x");
-        snprintf(answer, sizeof(answer), "FAIL bad number '%.40s'\n",
-                 line + 6);
+        snprintf(answer, sizeof(answer), "FAIL bad number '%.40s'\n", line + 6);
         expect(t, line, answer);
     }
     expect(t, "endianness", "OK little\n");
@@ -421,8 +419,9 @@ static void test_bad_hex_fails_and_writes_nothing(void **state)
     assert_int_equal(t->rc, -EINVAL);
     expect(t, "write 0x6000 2 zz12", "FAIL bad hex data: no 0x\n");
     expect(t, "write 0x6000 2 0x12zz", "FAIL bad hex data: 'z' at 4\n");
-    expect(t, "write 0x6000 2 0x123", "FAIL bad hex data: odd number of "
-                                      "digits\n");
+    expect(t, "write 0x6000 2 0x123",
+           "FAIL bad hex data: odd number of "
+           "digits\n");
     expect(t, "write 0x6000 2 0x1-", "FAIL bad hex data: '-' at 3\n");
     expect(t, "read 0x6000 4", "OK 0x77777777\n");
 }
@@ -481,8 +480,10 @@ static void test_serve_answers_every_line_in_order(void **state)
 {
     TestState *t = *state;
     int rc;
-    char *text = serve(t, "endianness\n\ninb 0x80\nbogus\r\n"
-                          "outl 0xcf8 0x80002000\ninl 0xcfc", &rc);
+    char *text = serve(t,
+                       "endianness\n\ninb 0x80\nbogus\r\n"
+                       "outl 0xcf8 0x80002000\ninl 0xcfc",
+                       &rc);
 
     assert_int_equal(rc, 0);
     /* The last line has no newline and is still answered. */
@@ -495,7 +496,7 @@ static void test_serve_answers_every_line_in_order(void **state)
 static void test_serve_takes_long_lines(void **state)
 {
     TestState *t = *state;
-    size_t n = 100000;    /* bytes: the line is longer than the buffer */
+    size_t n = 100000; /* bytes: the line is longer than the buffer */
     size_t head = strlen("write 0x8000 100000 0x");
     char *input = malloc(head + 2 * n + 64);
     char *text;
@@ -674,18 +675,17 @@ static void test_qemu_that_fails_to_start_reports_its_stderr(void **state)
 static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
 {
     /* Answers as QEMU does; any other request gets a FAIL. */
-    char *fake = fake_qemu(
-        "while read -r cmd a b c; do\n"
-        "  case \"$cmd\" in\n"
-        "  endianness) echo 'OK little' ;;\n"
-        "  inb) echo 'OK 0x00ab' ;;\n"
-        "  readq) echo 'OK 0x0123456789abcdef' ;;\n"
-        "  read) echo 'OK 0x0102' ;;\n"
-        "  writel) echo OK ;;\n"
-        "  writew) exit 0 ;;\n"
-        "  *) echo \"FAIL Unknown command '$cmd'\" ;;\n"
-        "  esac\n"
-        "done\n");
+    char *fake = fake_qemu("while read -r cmd a b c; do\n"
+                           "  case \"$cmd\" in\n"
+                           "  endianness) echo 'OK little' ;;\n"
+                           "  inb) echo 'OK 0x00ab' ;;\n"
+                           "  readq) echo 'OK 0x0123456789abcdef' ;;\n"
+                           "  read) echo 'OK 0x0102' ;;\n"
+                           "  writel) echo OK ;;\n"
+                           "  writew) exit 0 ;;\n"
+                           "  *) echo \"FAIL Unknown command '$cmd'\" ;;\n"
+                           "  esac\n"
+                           "done\n");
     char err[256];
     uint8_t buf[2];
     uint32_t v32;
@@ -720,11 +720,13 @@ static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
     assert_int_equal(qtest_session_init(&t->session, b), 0);
     expect(t, "inb 0x80", "OK 0x00ab\n");
     expect(t, "writel 0 1", "OK\n");
-    expect(t, "writew 0 1", "FAIL qemu backend: QEMU exited with status 0 "
-                            "(asked 'writew 0x0 0x1')\n");
+    expect(t, "writew 0 1",
+           "FAIL qemu backend: QEMU exited with status 0 "
+           "(asked 'writew 0x0 0x1')\n");
     assert_true(t->rc < 0);
-    expect(t, "readl 0", "FAIL qemu backend: QEMU is gone (asked 'readl "
-                         "0x0')\n");
+    expect(t, "readl 0",
+           "FAIL qemu backend: QEMU is gone (asked 'readl "
+           "0x0')\n");
     assert_int_equal(t->session.backend_errors, 2);
     teardown((void **)&t);
 }
@@ -746,12 +748,12 @@ int main(void)
             test_read_answers_two_hex_digits_per_byte, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_fills_zeros_past_its_data,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_write_ignores_digits_past_its_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_ignores_digits_past_its_size,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_memset_fills_the_low_byte_of_its_value, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_memset_covers_a_large_range,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memset_covers_a_large_range, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_b64read_answers_base64, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
@@ -759,8 +761,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_clock_step_moves_by_whole_pci_clocks, setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_clock_step_without_ns_runs_to_the_next_event, setup,
-            teardown),
+            test_clock_step_without_ns_runs_to_the_next_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_parse_like_qemu, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
@@ -771,20 +772,19 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_arguments_fail, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_bad_numbers_fail, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_numbers_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_past_ffff_fails, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_oversized_transfers_fail, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            test_bad_hex_fails_and_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_hex_fails_and_writes_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_bad_base64_fails_and_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_goes_on_after_failures,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_serve_answers_every_line_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve_answers_every_line_in_order,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_serve_takes_long_lines, setup,
                                         teardown),
         cmocka_unit_test(test_registry_lists_and_finds_backends),
