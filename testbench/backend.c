@@ -143,6 +143,11 @@ Backend *backend_open(const char *name, const BackendConfig *cfg, char *err,
     return b;
 }
 
+int backend_finish(Backend *b)
+{
+    return b->ops->finish ? b->ops->finish(b) : 0;
+}
+
 void backend_close(Backend *b)
 {
     if (!b) {

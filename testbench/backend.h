@@ -52,6 +52,9 @@ typedef struct BackendOps {
     int (*intx)(Backend *b);
     /* Guest errors the view reported so far (0 where it cannot tell). */
     unsigned long (*guest_errors)(Backend *b);
+    /* Optional (NULL: nothing to finish): completes what the view writes,
+     * i.e. its waveform file.  0 or a negative errno. */
+    int (*finish)(Backend *b);
 } BackendOps;
 
 struct Backend {
@@ -73,6 +76,10 @@ const BackendOps *const *backend_list(void);
  */
 Backend *backend_open(const char *name, const BackendConfig *cfg, char *err,
                       size_t errlen);
+/* Completes the view's output files (waveforms): 0, or a negative errno
+ * with the reason in backend_error().  backend_close() does it too, but
+ * cannot say whether it worked. */
+int backend_finish(Backend *b);
 void backend_close(Backend *b);
 /* Sets b's error text and returns err (a negative errno), for backends. */
 int backend_fail(Backend *b, int err, const char *fmt, ...)

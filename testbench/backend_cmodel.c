@@ -4,19 +4,24 @@
  * Time is the model's: PCI clocks of host_clock_ns() ns each.  advance(ns)
  * moves the clock by whole clocks, rounding up, and now_ns() is the clock
  * count times the clock period.  Guest errors are counted through the
- * host's log and printed on stderr unless the configuration is quiet.  Not
- * here yet: waveforms (a configuration with vcd_path is refused).
+ * host's log and printed on stderr unless the configuration is quiet.
+ * Waveforms: the C model's own VCD writer (edu/vcd.h), completed by
+ * finish().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
 #include "edu/host.h"
+#include "edu/vcd.h"
 
 typedef struct CmodelBackend {
     Host *host;
     uint64_t clock_ns;
+    EduVcd *vcd;                /* NULL: no waveform */
+    char vcd_path[256];
 } CmodelBackend;
 
 static Host *cmodel_host(Backend *b)
@@ -29,17 +34,6 @@ static int cmodel_create(Backend *b, const BackendConfig *cfg)
     HostConfig hc = {.ram_size = cfg->ram_size};
     CmodelBackend *cm;
 
-    if (cfg->vcd_path) {
-        /*
-         * Waveforms: attach c-model's VCD writer to host_bus(cm->host)
-         * here (its transaction trace and state-change note hooks) once
-         * it exists.  Until then a VCD is refused rather than left empty.
-         */
-        return backend_fail(b, -ENOTSUP,
-                            "cmodel backend: VCD output (%s) is not yet "
-                            "supported by this backend",
-                            cfg->vcd_path);
-    }
     cm = calloc(1, sizeof(*cm));
     if (!cm) {
         return backend_fail(b, -ENOMEM, "cmodel backend: out of memory");
@@ -69,6 +63,32 @@ static int cmodel_create(Backend *b, const BackendConfig *cfg)
             edu_set_dma_mask(edu, cfg->dma_mask);
         }
     }
+    if (cfg->vcd_path) {
+        char err[256];
+
+        snprintf(cm->vcd_path, sizeof(cm->vcd_path), "%s", cfg->vcd_path);
+        cm->vcd = edu_vcd_open(cm->host, cfg->vcd_path, err, sizeof(err));
+        if (!cm->vcd) {
+            return backend_fail(b, -errno, "cmodel backend: %s", err);
+        }
+    }
+    return 0;
+}
+
+static int cmodel_finish(Backend *b)
+{
+    CmodelBackend *cm = b->priv;
+    int rc;
+
+    if (!cm->vcd) {
+        return 0;
+    }
+    rc = edu_vcd_close(cm->vcd);
+    cm->vcd = NULL;
+    if (rc < 0) {
+        return backend_fail(b, rc, "cmodel backend: waveform %s: %s",
+                            cm->vcd_path, strerror(-rc));
+    }
     return 0;
 }
 
@@ -77,6 +97,9 @@ static void cmodel_destroy(Backend *b)
     CmodelBackend *cm = b->priv;
 
     if (cm) {
+        if (cm->vcd) {
+            edu_vcd_close(cm->vcd);
+        }
         host_destroy(cm->host);
         free(cm);
         b->priv = NULL;
@@ -167,19 +190,10 @@ static uint64_t cmodel_now_ns(Backend *b)
 static int cmodel_next_event_ns(Backend *b, uint64_t *ns)
 {
     CmodelBackend *cm = b->priv;
-    const PciBus *bus = host_bus(cm->host);
-    uint64_t next = PCI_NO_EVENT;
+    uint64_t next = host_next_event(cm->host);
 
-    for (unsigned i = 0; i < bus->n_live; i++) {
-        if (bus->live[i]->next_event < next) {
-            next = bus->live[i]->next_event;
-        }
-    }
     if (next == PCI_NO_EVENT) {
         return -ENOENT;
-    }
-    if (next < host_now(cm->host)) {
-        next = host_now(cm->host);
     }
     *ns = next > UINT64_MAX / cm->clock_ns ? UINT64_MAX : next * cm->clock_ns;
     return 0;
@@ -211,4 +225,5 @@ const BackendOps backend_cmodel_ops = {
     .next_event_ns = cmodel_next_event_ns,
     .intx = cmodel_intx,
     .guest_errors = cmodel_guest_errors,
+    .finish = cmodel_finish,
 };

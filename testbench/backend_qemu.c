@@ -598,6 +598,15 @@ static int qemu_mem_write(Backend *b, uint64_t addr, uint64_t val,
                          addr, val);
 }
 
+/* Bytes of the next read or write command at 'addr': at most QEMU_CHUNK,
+ * ending 8-aligned, so that QEMU cuts the pieces as for one command. */
+static size_t qemu_chunk(uint64_t addr, size_t len)
+{
+    size_t n = QEMU_CHUNK - (size_t)(addr & 7);
+
+    return len < n ? len : n;
+}
+
 /* QEMU's read answers 0x and two hex digits per byte. */
 static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
                              size_t len)
@@ -606,7 +615,7 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
 
     /* QEMU asserts on a read of 0 bytes: never send one. */
     while (len) {
-        size_t n = len < QEMU_CHUNK ? len : QEMU_CHUNK;
+        size_t n = qemu_chunk(addr, len);
         char *rest;
         int rc = qemu_commandf(b, &rest, "read 0x%" PRIx64 " 0x%zx", addr, n);
 
@@ -650,7 +659,7 @@ static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
     }
     /* QEMU refuses a write with no data digits: never send 0 bytes. */
     while (len) {
-        size_t n = len < QEMU_CHUNK ? len : QEMU_CHUNK;
+        size_t n = qemu_chunk(addr, len);
         int pos = snprintf(qb->cmd, qb->cmd_cap, "write 0x%" PRIx64
                            " 0x%zx 0x", addr, n);
         char *rest;

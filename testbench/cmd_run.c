@@ -179,6 +179,9 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     rep.log = log;
     start = b->ops->now_ns(b);
     ok = scn_run(s, ls, &rep);
+    if (ok && backend_finish(b) < 0) {
+        ok = scn_check(&rep, false, "%s", backend_error(b));
+    }
     if (ok) {
         printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n", s->name,
                ls->ops, b->ops->now_ns(b) - start);

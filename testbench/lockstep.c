@@ -52,6 +52,9 @@ static void lockstep_note_divergence(Lockstep *ls, const Op *op,
     free(text);
     ls->diverged = true;
     ls->diverged_at = ls->ops;
+    for (unsigned i = 0; i < ls->n; i++) {
+        ls->diverged_value[i] = ls->result[i].value;
+    }
     ls->log_at_divergence = ftell(ls->log);
 }
 

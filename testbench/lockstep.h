@@ -29,6 +29,7 @@ typedef struct Lockstep {
     bool diverged;
     unsigned long diverged_at;  /* 1-based operation number */
     char divergence[512];       /* what differed, in words */
+    uint64_t diverged_value[LOCKSTEP_MAX_VIEWS]; /* each view's answer */
     long log_at_divergence;     /* log length up to and with that op */
     OpResult result[LOCKSTEP_MAX_VIEWS]; /* scratch, one per view */
 } Lockstep;

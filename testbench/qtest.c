@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "driver.h"
 #include "qtest.h"
 
 #define QTEST_MAX_WORDS 4          /* the most any command looks at */
@@ -746,8 +748,9 @@ int qtest_execute_line(QtestSession *s, const char *line, FILE *out)
         line = copy;
         len--;
     }
-    if (len == 0) {
-        /* QEMU asserts on an empty line; here it is ignored, unanswered. */
+    if (len == 0 || line[0] == '#') {
+        /* QEMU asserts on an empty line; here it is ignored, unanswered,
+         * and so is a comment (the header of a replay file). */
         free(copy);
         return 0;
     }
@@ -869,7 +872,8 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
 
 void qtest_help(FILE *f)
 {
-    fputs("usage: edu-tb qtest [--backend NAME] [--vcd FILE]\n"
+    fputs("usage: edu-tb qtest [--backend NAME] [--enumerate] [--vcd FILE] "
+          "[--quiet]\n"
           "\n"
           "Speaks QEMU's qtest protocol on stdin/stdout against one "
           "backend:\n"
@@ -877,7 +881,13 @@ void qtest_help(FILE *f)
           "\n"
           "options:\n"
           "  --backend NAME  the view to drive (default: cmodel)\n"
+          "  --enumerate     first scan bus 0, place the BARs from "
+          "0xe0000000 and\n"
+          "                  enable memory and bus mastering, as firmware "
+          "does\n"
+          "                  (what it did goes to stderr)\n"
           "  --vcd FILE      write the view's waveforms to FILE\n"
+          "  --quiet         count guest errors instead of printing them\n"
           "  -h, --help      this help\n"
           "\n"
           "requests:\n",
@@ -897,33 +907,46 @@ void qtest_help(FILE *f)
           f);
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if it is not --name. */
-static const char *qtest_option(int argc, char **argv, int *i, const char *name,
-                                bool *missing)
+/* --enumerate: firmware's work before the script (driver.h), reported on
+ * stderr since stdout is the protocol's. */
+static int qtest_enumerate(Backend *b)
 {
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
+    static const DrvEnumConfig cfg = {.bus_master = true};
+    DrvEnumeration found;
+    Lockstep ls;
+    int rc = lockstep_init(&ls, &b, 1);
 
-    if (strncmp(arg, name, n) != 0) {
-        return NULL;
+    if (rc == 0) {
+        rc = drv_enumerate(&ls, &cfg, &found);
     }
-    if (arg[n] == '=') {
-        return arg + n + 1;
+    if (rc < 0) {
+        fprintf(stderr, "edu-tb qtest: --enumerate: %s\n",
+                ls.error ? ls.error_text : strerror(-rc));
+    } else {
+        for (unsigned i = 0; i < found.n; i++) {
+            const DrvFunction *f = &found.fn[i];
+
+            fprintf(stderr, "edu-tb qtest: 00:%02x.%x %04x:%04x",
+                    f->devfn >> 3, f->devfn & 7, f->vendor_id, f->device_id);
+            for (int bar = 0; bar < PCI_NUM_BARS; bar++) {
+                if (f->bar_size[bar]) {
+                    fprintf(stderr, " BAR%d 0x%08llx (%u KiB)", bar,
+                            (unsigned long long)f->bar_addr[bar],
+                            f->bar_size[bar] >> 10);
+                }
+            }
+            fputc('\n', stderr);
+        }
     }
-    if (arg[n] != '\0') {
-        return NULL;
-    }
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    lockstep_fini(&ls);
+    return rc;
 }
 
 int qtest_main(int argc, char **argv)
 {
     BackendConfig cfg = {0};
     const char *name = "cmodel";
+    bool enumerate = false;
     QtestSession session;
     Backend *b;
     char err[512];
@@ -937,10 +960,14 @@ int qtest_main(int argc, char **argv)
             qtest_help(stdout);
             return 0;
         }
-        if ((v = qtest_option(argc, argv, &i, "--backend", &missing))) {
+        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
             name = v;
-        } else if ((v = qtest_option(argc, argv, &i, "--vcd", &missing))) {
+        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
             cfg.vcd_path = v;
+        } else if (strcmp(argv[i], "--enumerate") == 0) {
+            enumerate = true;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            cfg.quiet = true;
         } else if (missing) {
             fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n",
                     argv[i]);
@@ -963,6 +990,10 @@ int qtest_main(int argc, char **argv)
         fprintf(stderr, "edu-tb qtest: %s\n", err);
         return 1;
     }
+    if (enumerate && qtest_enumerate(b) < 0) {
+        backend_close(b);
+        return 1;
+    }
     if (qtest_session_init(&session, b) < 0) {
         fprintf(stderr, "edu-tb qtest: out of memory\n");
         backend_close(b);
@@ -973,6 +1004,10 @@ int qtest_main(int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "edu-tb qtest: reading the requests: %s\n",
                 strerror(-rc));
+    }
+    if (backend_finish(b) < 0) {
+        fprintf(stderr, "edu-tb qtest: %s\n", backend_error(b));
+        rc = -EIO;
     }
     qtest_session_fini(&session);
     backend_close(b);

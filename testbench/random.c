@@ -490,7 +490,9 @@ int random_run(Lockstep *ls, const RandomConfig *cfg)
         return -ENODEV;
     }
     end = ls->ops + cfg->count;
-    while (ls->ops < end && !ls->error) {
+    /* After a divergence the views' states differ: the rest would only
+     * repeat it. */
+    while (ls->ops < end && !ls->error && !ls->diverged) {
         const RndAction *a = rnd_pick(&r);
 
         if (a->run == act_dma && (r.dmas + 1) * RND_OPS_PER_DMA >

@@ -22,7 +22,8 @@ typedef struct RandomConfig {
     const unsigned *edu_slot;   /* ... and their slots */
 } RandomConfig;
 
-/* Runs one seed's stream on 'ls' (fresh views).  0, or a view's error. */
+/* Runs one seed's stream on 'ls' (fresh views), up to its first
+ * divergence.  0, or a view's error. */
 int random_run(Lockstep *ls, const RandomConfig *cfg);
 
 #endif /* EDU_TB_RANDOM_H */

@@ -427,6 +427,12 @@ void host_sync(Host *host)
     pci_bus_run(&host->bus, host->now);
 }
 
+uint64_t host_next_event(Host *host)
+{
+    host_sync(host);
+    return host->bus.next_event;
+}
+
 void host_advance(Host *host, uint64_t clocks)
 {
     host->now = clocks > UINT64_MAX - 1 - host->now ? UINT64_MAX - 1

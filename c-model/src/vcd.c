@@ -914,7 +914,7 @@ EduVcd *edu_vcd_open(Host *host, const char *path, char *err, size_t errlen)
     }
     v->f = fopen(v->tmp, "w");
     if (!v->f) {
-        return vcd_open_failed(v, errno, err, errlen, v->tmp);
+        return vcd_open_failed(v, errno, err, errlen, path);
     }
     /* Devices catch up lazily: bring them to the host's clock so the
      * initial values are theirs at the first time stamp. */

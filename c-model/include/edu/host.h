@@ -71,6 +71,9 @@ uint64_t host_ram_size(const Host *host);
  * host_sync() brings them up to it (before looking at edu_get_state()). */
 void host_advance(Host *host, uint64_t clocks);
 void host_sync(Host *host);
+/* The clock of the devices' next pending work (after host_sync()), or
+ * PCI_NO_EVENT when they have none. */
+uint64_t host_next_event(Host *host);
 uint64_t host_now(const Host *host);
 unsigned host_clock_ns(const Host *host);
 
