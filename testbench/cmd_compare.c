@@ -469,6 +469,8 @@ int compare_main(int argc, char **argv)
     if (go && o.random) {
         compare_random(&o, &t);
     }
-    compare_summary(&o, &t, wall_s() - t0);
+    if (t.sessions) {
+        compare_summary(&o, &t, wall_s() - t0);
+    }
     return t.failed || t.diverged || t.failed_checks ? 1 : 0;
 }
