@@ -5,9 +5,13 @@
 # for what is missing (after one 'apt-get update').
 set -euo pipefail
 
-build_pkgs=(cmake make gcc g++ pkg-config)
+# Building every view: the C toolchain, SystemC (TLM bridge), Verilator (RTL).
+build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator)
+# The main job also drives QEMU's own edu, the reference.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev)
+# The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
+# and Yosys (the RTL synthesizes).
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

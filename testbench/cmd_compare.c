@@ -37,6 +37,7 @@ typedef struct CompareOptions {
     bool scenarios;
     bool random;
     bool keep_going;
+    bool timing;
     bool verbose;
     const char *replay;
     char backends[256];
@@ -62,7 +63,7 @@ void compare_help(FILE *f)
             "[--seeds K]\n"
             "                      [--count M] [--replay FILE] "
             "[--no-scenarios | --no-random]\n"
-            "                      [--keep-going] [--verbose]\n"
+            "                      [--timing] [--keep-going] [--verbose]\n"
             "\n"
             "Sends the same operations to every view in lockstep and "
             "compares every\n"
@@ -83,6 +84,9 @@ void compare_help(FILE *f)
             "%s)\n"
             "  --no-scenarios   random streams only\n"
             "  --no-random      directed scenarios only\n"
+            "  --timing         also compare how long each operation took "
+            "(exactly;\n"
+            "                   the end of a DMA within 2%%)\n"
             "  --keep-going     count every mismatch instead of stopping "
             "at the first\n"
             "  --verbose        a line per scenario and seed\n"
@@ -119,11 +123,6 @@ static int compare_parse_backends(CompareOptions *o, const char *list)
 
             backend_open(name, NULL, err, sizeof(err));
             return compare_usage("%s", err);
-        }
-        for (unsigned i = 0; i < o->n_views; i++) {
-            if (strcmp(o->names[i], name) == 0) {
-                return compare_usage("backend '%s' named twice", name);
-            }
         }
         o->names[o->n_views++] = name;
     }
@@ -178,6 +177,8 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
             o->random = false;
         } else if (strcmp(argv[i], "--keep-going") == 0) {
             o->keep_going = true;
+        } else if (strcmp(argv[i], "--timing") == 0) {
+            o->timing = true;
         } else if (strcmp(argv[i], "--verbose") == 0) {
             o->verbose = true;
         } else if (missing) {
@@ -286,6 +287,7 @@ static bool compare_session(const CompareOptions *o, const BackendConfig *cfg,
         return false;
     }
     rc = lockstep_init(&ls, views, o->n_views);
+    ls.timing = o->timing;
     if (rc == 0) {
         rc = body(&ls, arg, &failed_checks);
     }

@@ -86,17 +86,33 @@ void drv_write_buf(Lockstep *ls, uint64_t addr, const uint8_t *buf,
     }
 }
 
-bool drv_wait(Lockstep *ls, uint64_t addr, unsigned size, uint64_t mask,
-              uint64_t want, uint64_t timeout_ns, uint64_t *last)
+static bool drv_wait_op(Lockstep *ls, const Op *op, uint64_t *last)
 {
-    Op op = {.kind = OP_WAIT, .size = size, .addr = addr, .mask = mask,
-             .value = want, .ns = timeout_ns};
-    uint64_t value = drv_op(ls, &op);
+    uint64_t value = drv_op(ls, op);
 
     if (last) {
         *last = value;
     }
     return !ls->error && !ls->result[0].timed_out;
+}
+
+bool drv_wait(Lockstep *ls, uint64_t addr, unsigned size, uint64_t mask,
+              uint64_t want, uint64_t timeout_ns, uint64_t *last)
+{
+    Op op = {.kind = OP_WAIT, .size = size, .addr = addr, .mask = mask,
+             .value = want, .ns = timeout_ns};
+
+    return drv_wait_op(ls, &op, last);
+}
+
+bool drv_wait_dma(Lockstep *ls, uint64_t addr, unsigned size, uint64_t mask,
+                  uint64_t want, uint64_t timeout_ns, uint64_t *last)
+{
+    Op op = {.kind = OP_WAIT, .size = size, .addr = addr, .mask = mask,
+             .value = want, .ns = timeout_ns,
+             .slack_pct = DRV_DMA_SLACK_PCT};
+
+    return drv_wait_op(ls, &op, last);
 }
 
 void drv_advance(Lockstep *ls, uint64_t ns)

@@ -37,6 +37,11 @@ void drv_write_buf(Lockstep *ls, uint64_t addr, const uint8_t *buf,
 /* Polls addr until (value & mask) == want; false if timeout_ns passed. */
 bool drv_wait(Lockstep *ls, uint64_t addr, unsigned size, uint64_t mask,
               uint64_t want, uint64_t timeout_ns, uint64_t *last);
+/* The same for the end of a DMA, whose time views may differ in by
+ * DRV_DMA_SLACK_PCT percent (docs/timing.md). */
+#define DRV_DMA_SLACK_PCT 2
+bool drv_wait_dma(Lockstep *ls, uint64_t addr, unsigned size, uint64_t mask,
+                  uint64_t want, uint64_t timeout_ns, uint64_t *last);
 void drv_advance(Lockstep *ls, uint64_t ns);
 
 typedef struct DrvFunction {

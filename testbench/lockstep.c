@@ -82,7 +82,9 @@ int lockstep_exec(Lockstep *ls, const Op *op, OpResult *res)
 
         ls->compared++;
         if (!op_same_result(op, &ls->result[0], &ls->result[i], why,
-                            sizeof(why))) {
+                            sizeof(why)) ||
+            (ls->timing && !op_same_time(op, &ls->result[0], &ls->result[i],
+                                         why, sizeof(why)))) {
             ls->mismatches[i]++;
             if (!ls->diverged) {
                 lockstep_note_divergence(ls, op, i, why);

@@ -20,6 +20,7 @@
 typedef struct Lockstep {
     Backend *view[LOCKSTEP_MAX_VIEWS];
     unsigned n;
+    bool timing;                /* also compare each operation's time */
     FILE *log;                  /* the stream so far, as qtest lines */
     unsigned long ops;          /* operations executed */
     unsigned long compared;     /* answers compared with the reference */

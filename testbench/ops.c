@@ -124,6 +124,19 @@ bool op_same_result(const Op *op, const OpResult *a, const OpResult *b,
     }
 }
 
+bool op_same_time(const Op *op, const OpResult *a, const OpResult *b,
+                  char *why, size_t whylen)
+{
+    uint64_t diff = a->ns > b->ns ? a->ns - b->ns : b->ns - a->ns;
+
+    if (diff * 100 <= (uint64_t)op->slack_pct * a->ns) {
+        return true;
+    }
+    snprintf(why, whylen, "took %" PRIu64 " ns vs %" PRIu64 " ns", a->ns,
+             b->ns);
+    return false;
+}
+
 static void op_print_hex(const uint8_t *data, unsigned len, FILE *out)
 {
     fputs("0x", out);

@@ -41,6 +41,8 @@ typedef struct Op {
     uint64_t mask;              /* WAIT */
     uint64_t ns;                /* ADVANCE; WAIT: give up after */
     const uint8_t *data;        /* WRITE_BUF: len bytes */
+    unsigned slack_pct;         /* --timing: how far (percent of the
+                                 * reference's time) a view may differ */
 } Op;
 
 typedef struct OpResult {
@@ -56,6 +58,9 @@ void op_execute(Backend *b, const Op *op, OpResult *res);
 /* Whether two views answered alike; 'why' gets the difference if not. */
 bool op_same_result(const Op *op, const OpResult *a, const OpResult *b,
                     char *why, size_t whylen);
+/* Whether view b took as long as the reference a, within op->slack_pct. */
+bool op_same_time(const Op *op, const OpResult *a, const OpResult *b,
+                  char *why, size_t whylen);
 
 /* The qtest line(s) that replay 'op'. */
 void op_print_qtest(const Op *op, FILE *out);

@@ -365,8 +365,8 @@ static void act_dma(Rnd *r)
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_DST, to_ram ? ram : buf, size);
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_COUNT, count, size);
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_CMD, cmd, size);
-    drv_wait(r->ls, d->bar0 + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
-             RND_WAIT_NS, NULL);
+    drv_wait_dma(r->ls, d->bar0 + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
+                 RND_WAIT_NS, NULL);
     drv_read(r->ls, d->bar0 + EDU_REG_DMA_CMD, 8);
     if (to_ram) {
         drv_read_buf(r->ls, ram, r->buf, count);

@@ -266,11 +266,15 @@ static bool scn_expect_ram(Lockstep *ls, ScnReport *rep, uint64_t addr,
 
 /* --- waiting, as a driver does -------------------------------------- */
 
+/* 'dma': the wait ends with a DMA, whose time views may differ in. */
 static bool scn_wait(Lockstep *ls, ScnReport *rep, uint64_t addr, unsigned size,
-                     uint64_t mask, uint64_t want, const char *what)
+                     uint64_t mask, uint64_t want, bool dma, const char *what)
 {
     uint64_t last = 0;
-    bool done = drv_wait(ls, addr, size, mask, want, SCN_TIMEOUT_NS, &last);
+    bool done = dma ? drv_wait_dma(ls, addr, size, mask, want,
+                                   SCN_TIMEOUT_NS, &last)
+                    : drv_wait(ls, addr, size, mask, want, SCN_TIMEOUT_NS,
+                               &last);
 
     return scn_check(rep, done, "%s: not within 1 s (last read 0x%" PRIx64 ")",
                      what, last);
@@ -279,13 +283,13 @@ static bool scn_wait(Lockstep *ls, ScnReport *rep, uint64_t addr, unsigned size,
 static bool scn_wait_fact(Lockstep *ls, ScnReport *rep, const ScnEdu *e)
 {
     return scn_wait(ls, rep, e->bar + EDU_REG_STATUS, 4, EDU_STATUS_COMPUTING,
-                    0, "factorial done (STATUS.computing clear)");
+                    0, false, "factorial done (STATUS.computing clear)");
 }
 
 static bool scn_wait_dma(Lockstep *ls, ScnReport *rep, const ScnEdu *e)
 {
     return scn_wait(ls, rep, e->bar + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
-                    "DMA done (DMA_CMD.run clear)");
+                    true, "DMA done (DMA_CMD.run clear)");
 }
 
 static bool scn_wait_irq(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
@@ -294,7 +298,8 @@ static bool scn_wait_irq(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
     char what[64];
 
     snprintf(what, sizeof(what), "interrupt 0x%x raised (IRQ_STATUS)", bits);
-    return scn_wait(ls, rep, e->bar + EDU_REG_IRQ_STATUS, 4, bits, bits, what);
+    return scn_wait(ls, rep, e->bar + EDU_REG_IRQ_STATUS, 4, bits, bits,
+                    bits & EDU_IRQ_DMA, what);
 }
 
 /* Puts the sentinel where the next MSI lands. */
@@ -305,9 +310,10 @@ static void scn_msi_arm(Lockstep *ls)
 }
 
 /* Waits for the MSI: one DWORD write of the 16-bit data, upper half 0. */
-static bool scn_wait_msi(Lockstep *ls, ScnReport *rep, uint16_t data)
+static bool scn_wait_msi(Lockstep *ls, ScnReport *rep, uint16_t data,
+                         bool dma)
 {
-    if (!scn_wait(ls, rep, SCN_MSI_ADDR, 4, REF_ONES32, data,
+    if (!scn_wait(ls, rep, SCN_MSI_ADDR, 4, REF_ONES32, data, dma,
                   "MSI message in RAM")) {
         return false;
     }
@@ -495,7 +501,7 @@ static bool scn_dma_finish(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
         done = scn_wait_irq(ls, rep, e, EDU_IRQ_DMA);
         break;
     case SCN_MSI:
-        done = scn_wait_msi(ls, rep, SCN_MSI_DATA);
+        done = scn_wait_msi(ls, rep, SCN_MSI_DATA, true);
         break;
     }
     if (!done) {
@@ -963,7 +969,7 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_STATUS, EDU_STATUS_IRQFACT);
     scn_writel(ls, &e, EDU_REG_FACT, 8);
-    if (!scn_wait_msi(ls, rep, SCN_MSI_DATA)) {
+    if (!scn_wait_msi(ls, rep, SCN_MSI_DATA, false)) {
         return -ETIMEDOUT;
     }
     scn_expect(rep, 40320, scn_readl(ls, &e, EDU_REG_FACT), "FACT after 8!");
@@ -975,17 +981,17 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     /* Every raise sends a message, pending bits or not. */
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x2);
-    scn_wait_msi(ls, rep, SCN_MSI_DATA);
+    scn_wait_msi(ls, rep, SCN_MSI_DATA, false);
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x4);
-    scn_wait_msi(ls, rep, SCN_MSI_DATA);
+    scn_wait_msi(ls, rep, SCN_MSI_DATA, false);
     scn_expect_irq(ls, rep, &e, 0x6, REF_STATUS, "after raising 0x2, 0x4");
 
     /* New data, written while MSI is on. */
     drv_cfg_write(ls, e.devfn, REF_CAP_PTR + PCI_MSI_DATA_64, SCN_MSI_DATA2, 2);
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x8);
-    scn_wait_msi(ls, rep, SCN_MSI_DATA2);
+    scn_wait_msi(ls, rep, SCN_MSI_DATA2, false);
     scn_writel(ls, &e, EDU_REG_IRQ_ACK, 0xe);
     scn_expect_irq(ls, rep, &e, 0, REF_STATUS, "after acknowledging 0xe");
 
@@ -1164,7 +1170,7 @@ static int scn_bus_master_off(Lockstep *ls, ScnReport *rep)
     scn_expect(rep, SCN_MSI_SENTINEL, drv_read(ls, SCN_MSI_ADDR, 4),
                "RAM at the MSI address after bus mastering is back on");
     scn_writel(ls, &e, EDU_REG_IRQ_RAISE, 0x2);
-    scn_wait_msi(ls, rep, SCN_MSI_DATA);
+    scn_wait_msi(ls, rep, SCN_MSI_DATA, false);
     scn_writel(ls, &e, EDU_REG_IRQ_ACK, 0x3);
     scn_expect_irq(ls, rep, &e, 0, REF_STATUS, "after the acknowledge");
     return 0;
