@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "hex.h"
 #include "edu/pci_regs.h"
 
 #define QEMU_BINARY       "qemu-system-x86_64"
@@ -506,19 +507,6 @@ static int qemu_parse_number(Backend *b, const char *text, uint64_t *val)
     return 0;
 }
 
-static int qemu_hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 static const char *qemu_size_suffix(unsigned size)
 {
@@ -627,8 +615,8 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
                                 "'%.40s...' to a read of %zu bytes", rest, n);
         }
         for (size_t i = 0; i < n; i++) {
-            int hi = qemu_hex_nibble(rest[2 + 2 * i]);
-            int lo = qemu_hex_nibble(rest[3 + 2 * i]);
+            int hi = hex_digit(rest[2 + 2 * i]);
+            int lo = hex_digit(rest[3 + 2 * i]);
 
             if (hi < 0 || lo < 0) {
                 return backend_fail(b, -EIO, "qemu backend: QEMU answered "

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "driver.h"
+#include "hex.h"
 #include "qtest.h"
 
 #define QTEST_MAX_WORDS 4          /* the most any command looks at */
@@ -417,19 +418,6 @@ static int qtest_cmd_b64read(QtestSession *s, const QtestCommand *cmd,
     return 0;
 }
 
-static int qtest_nibble(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /* Writes 'size' bytes at addr, chunk by chunk, each filled by fill(). */
 typedef void (*QtestFill)(const void *src, uint64_t off, uint8_t *buf,
@@ -466,8 +454,8 @@ static void qtest_fill_hex(const void *src, uint64_t off, uint8_t *buf,
     for (size_t i = 0; i < n; i++) {
         uint64_t at = off + i;
 
-        buf[i] = at < have ? (uint8_t)(qtest_nibble(digits->p[2 * at]) << 4 |
-                                       qtest_nibble(digits->p[2 * at + 1]))
+        buf[i] = at < have ? (uint8_t)(hex_digit(digits->p[2 * at]) << 4 |
+                                       hex_digit(digits->p[2 * at + 1]))
                            : 0;
     }
 }
@@ -500,7 +488,7 @@ static int qtest_cmd_write(QtestSession *s, const QtestCommand *cmd,
     digits.p = data->p + 2;
     digits.len = data->len - 2;
     for (size_t i = 0; i < digits.len; i++) {
-        if (qtest_nibble(digits.p[i]) < 0) {
+        if (hex_digit(digits.p[i]) < 0) {
             return qtest_fail(s, out, "bad hex data: '%c' at %zu", digits.p[i],
                               i + 2);
         }
