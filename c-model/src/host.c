@@ -24,6 +24,7 @@
 #include "edu/timing.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* The I/O ports of configuration mechanism #1. */
 #define CONFIG_PORTS_END (PCI_CONFIG_DATA_PORT + 4)
@@ -36,6 +37,7 @@ struct Host {
     uint32_t config_address;
     uint64_t now;
     unsigned clock_ns;
+    unsigned long master_aborts;
     EduLog log;
     EduDevice *edu[256];
 };
@@ -97,6 +99,7 @@ static uint64_t host_txn(Host *host, uint64_t wait, uint64_t beats)
     data = start + (beats ? edu_timing_first_data(wait) : clocks - 1);
     pci_bus_run(&host->bus, data);
     host->now = start + clocks;
+    host->master_aborts += !beats;
     return data;
 }
 
@@ -130,7 +133,7 @@ static bool host_bar_valid(Host *host, const PciBarWindow *w, uint64_t off,
 {
     PciFunction *fn = w->fn;
 
-    if (n >= fn->bar_access_min && n <= fn->bar_access_max) {
+    if (pci_fn_bar_access_valid(fn, off, (unsigned)n)) {
         return true;
     }
     EDU_LOG_GUEST_ERROR(&host->log,
@@ -150,7 +153,8 @@ static uint64_t host_bar_read(Host *host, const PciBarWindow *w, uint64_t off,
     uint64_t val = 0;
 
     if (host_bar_valid(host, w, off, n, false)) {
-        val = w->fn->ops->bar_read(w->fn, w->bar, off, (unsigned)n, now);
+        val = pci_bus_bar_read(&host->bus, w->fn, w->bar, off, (unsigned)n,
+                               now);
     }
     val = n == 8 ? val : val & ((1ull << (8 * n)) - 1);
     if (host->bus.trace) {
@@ -166,7 +170,8 @@ static void host_bar_write(Host *host, const PciBarWindow *w, uint64_t off,
     uint64_t now = host_txn(host, EDU_T_BAR_WAIT, edu_timing_beats(off, n));
 
     if (host_bar_valid(host, w, off, n, true)) {
-        w->fn->ops->bar_write(w->fn, w->bar, off, val, (unsigned)n, now);
+        pci_bus_bar_write(&host->bus, w->fn, w->bar, off, val, (unsigned)n,
+                          now);
     }
     if (host->bus.trace) {
         host_trace(host, PCI_TXN_MEM_WRITE, w->base + off, EDU_T_BAR_WAIT,
@@ -203,11 +208,7 @@ static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
             stop = MIN(host->ram_size, pci_bus_next_window(&host->bus, addr));
             n = (size_t)MIN(len, stop - addr);
             host_sync(host);
-            if (write) {
-                memcpy(host->ram + addr, buf, n);
-            } else {
-                memcpy(buf, host->ram + addr, n);
-            }
+            pci_bus_ram_access(&host->bus, write, addr, buf, n);
         } else {
             /* Nobody claims it: master abort, reads all ones. */
             stop = pci_bus_next_window(&host->bus, addr);
@@ -221,6 +222,13 @@ static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
                 host_trace(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
                            addr, 0, 0, load_le(buf, n), n);
             }
+        }
+        if (addr + n < addr) {
+            /* Past the top of the address space nothing answers. */
+            if (!write) {
+                memset(buf + n, 0xff, len - n);
+            }
+            return;
         }
         addr += n;
         buf += n;
@@ -261,10 +269,9 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
     now = host_txn(host, EDU_T_CFG_WAIT, 1);
     if (write) {
         pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
-                             (unsigned)n);
-        pci_bus_note(host->bus.fn[devfn], now);
+                             (unsigned)n, now);
     } else {
-        pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val);
+        pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val, now);
         store_le(buf, val, n);
     }
     if (host->bus.trace) {
@@ -312,7 +319,14 @@ static void host_io_access(Host *host, uint16_t port, uint8_t *buf,
                            0, 0, load_le(buf, n), n);
             }
         }
-        p = (p + (uint32_t)n) & 0xffff;
+        p += (uint32_t)n;
+        if (p > 0xffff && len > n) {
+            /* Past port 0xffff nothing answers. */
+            if (!write) {
+                memset(buf + n, 0xff, len - n);
+            }
+            return;
+        }
         buf += n;
         len -= n;
     }
@@ -403,7 +417,7 @@ int host_ram_read(Host *host, uint64_t addr, void *buf, size_t len)
         return -ERANGE;
     }
     host_sync(host);
-    memcpy(buf, host->ram + addr, len);
+    pci_bus_ram_access(&host->bus, false, addr, buf, len);
     return 0;
 }
 
@@ -413,13 +427,49 @@ int host_ram_write(Host *host, uint64_t addr, const void *buf, size_t len)
         return -ERANGE;
     }
     host_sync(host);
-    memcpy(host->ram + addr, buf, len);
+    pci_bus_ram_access(&host->bus, true, addr, (void *)buf, len);
     return 0;
 }
 
 uint64_t host_ram_size(const Host *host)
 {
     return host->ram_size;
+}
+
+HostRegion host_mem_region(const Host *host, uint64_t addr, uint64_t *first,
+                           uint64_t *last)
+{
+    const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
+    uint64_t lo = 0;
+    uint64_t hi;
+
+    if (w) {
+        *first = w->base;
+        *last = w->base + w->size - 1;
+        return HOST_REGION_BAR;
+    }
+    /* Between the windows around 'addr', and inside or past RAM. */
+    for (unsigned i = 0; i < host->bus.n_window; i++) {
+        const PciBarWindow *v = &host->bus.window[i];
+
+        if (v->base < addr && v->base + v->size > lo) {
+            lo = v->base + v->size;
+        }
+    }
+    hi = pci_bus_next_window(&host->bus, addr);
+    if (addr < host->ram_size) {
+        *first = lo;
+        *last = MIN(hi, host->ram_size) - 1;
+        return HOST_REGION_RAM;
+    }
+    *first = MAX(lo, host->ram_size);
+    *last = hi - (hi != UINT64_MAX);
+    return HOST_REGION_NONE;
+}
+
+unsigned long host_master_aborts(const Host *host)
+{
+    return host->master_aborts;
 }
 
 void host_sync(Host *host)
@@ -487,8 +537,10 @@ Host *host_create(const HostConfig *cfg)
         return NULL;
     }
     host->ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
-    /* Page-aligned, zero-filled, backed only where the guest touches it. */
-    host->ram = host->ram_size <= SIZE_MAX
+    /* Page-aligned, zero-filled, backed only where the guest touches it;
+     * none when the port reaches RAM. */
+    host->ram = cfg->port              ? NULL
+                : host->ram_size <= SIZE_MAX
                     ? mmap(NULL, host->ram_size, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                     : MAP_FAILED;
@@ -501,6 +553,8 @@ Host *host_create(const HostConfig *cfg)
     host->log.fn = cfg->log_fn ? cfg->log_fn : edu_log_stderr;
     host->log.opaque = cfg->log_opaque;
     pci_bus_init(&host->bus, host->ram, host->ram_size, &host->log);
+    host->bus.port = cfg->port;
+    host->bus.port_opaque = cfg->port_opaque;
 
     /* The bridge's registers are plain storage with the standard masks,
      * as QEMU's i440FX shows them, at its reset values. */
@@ -520,7 +574,9 @@ void host_destroy(Host *host)
     for (unsigned i = 0; i < 256; i++) {
         edu_destroy(host->edu[i]);
     }
-    munmap(host->ram, host->ram_size);
+    if (host->ram) {
+        munmap(host->ram, host->ram_size);
+    }
     free(host);
 }
 

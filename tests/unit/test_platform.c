@@ -207,6 +207,19 @@ static void test_access_across_end_of_ram(void **state)
     assert_int_equal(tb_ram_readl(tb, end - 4), 0xbbaa2211);
 }
 
+/* Found by the platform fuzzer: an access must not wrap from the top of
+ * the address space (or of the port space) round to RAM at 0 (port 0). */
+static void test_access_past_the_top_does_not_wrap(void **state)
+{
+    Tb *tb = *state;
+
+    tb_ram_writel(tb, 0, 0x11223344);
+    tb_mem_write(tb->host, UINT64_MAX - 3, 0xaabbccddeeff0011, 8);
+    assert_int_equal(tb_ram_readl(tb, 0), 0x11223344);
+    assert_int_equal(tb_mem_read(tb->host, UINT64_MAX - 1, 8), UINT64_MAX);
+    assert_int_equal(tb_in(tb->host, 0xfffe, 4), 0xffffffff);
+}
+
 /* --- RAM and time -------------------------------------------------- */
 
 static void test_ram_access_takes_no_clocks(void **state)
@@ -438,6 +451,7 @@ int main(void)
         TB_TEST_MAPPED(test_bar_at_zero_does_not_decode),
         TB_TEST_MAPPED(test_unclaimed_memory_master_aborts),
         TB_TEST_MAPPED(test_access_across_end_of_ram),
+        TB_TEST_MAPPED(test_access_past_the_top_does_not_wrap),
         TB_TEST_MAPPED(test_ram_access_takes_no_clocks),
         TB_TEST_MAPPED(test_advance_moves_time_exactly),
         cmocka_unit_test(test_same_sequence_gives_same_clocks),
