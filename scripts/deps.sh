@@ -10,8 +10,10 @@ build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator)
 # The main job also drives QEMU's own edu, the reference.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
-# and Yosys (the RTL synthesizes).
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys)
+# and Yosys (the RTL synthesizes); the robustness stages clang with
+# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy.
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
+    libclang-rt-14-dev valgrind clang-tidy)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

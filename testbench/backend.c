@@ -18,6 +18,8 @@
 /* X(name): one line per backend, in the order --help lists them. */
 #define BACKEND_TABLE(X)                                                       \
     X(cmodel)                                                                  \
+    X(tlm)                                                                     \
+    X(rtl)                                                                     \
     X(qemu)
 
 #define BACKEND_DECLARE(name) extern const BackendOps backend_##name##_ops;

@@ -46,3 +46,24 @@ bool cli_u64(const char *text, uint64_t min, uint64_t max, uint64_t *val)
     *val = v;
     return true;
 }
+
+size_t cli_name_len(const char *arg)
+{
+    return strcspn(arg, "=");
+}
+
+bool cli_repeated(CliSeen *seen, const char *arg)
+{
+    size_t n = cli_name_len(arg);
+
+    for (unsigned i = 0; i < seen->n; i++) {
+        if (cli_name_len(seen->arg[i]) == n &&
+            strncmp(seen->arg[i], arg, n) == 0) {
+            return true;
+        }
+    }
+    if (seen->n < CLI_MAX_SEEN) {
+        seen->arg[seen->n++] = arg;
+    }
+    return false;
+}

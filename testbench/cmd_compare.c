@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cmd_compare.h"
 #include "lockstep.h"
+#include "output.h"
 #include "random.h"
 #include "scenarios.h"
 
@@ -109,12 +110,24 @@ static int compare_usage(const char *fmt, const char *arg)
 
 static int compare_parse_backends(CompareOptions *o, const char *list)
 {
-    char *save = NULL;
+    char *next = o->backends;
 
+    if (strlen(list) >= sizeof(o->backends)) {
+        return compare_usage("%s", "--backends: the list is too long");
+    }
     snprintf(o->backends, sizeof(o->backends), "%s", list);
     o->n_views = 0;
-    for (char *name = strtok_r(o->backends, ",", &save); name;
-         name = strtok_r(NULL, ",", &save)) {
+    while (next) {
+        char *name = next;
+        char *comma = strchr(name, ',');
+
+        next = comma ? comma + 1 : NULL;
+        if (comma) {
+            *comma = '\0';
+        }
+        if (!*name) {
+            return compare_usage("--backends '%s': an empty name", list);
+        }
         if (o->n_views == LOCKSTEP_MAX_VIEWS) {
             return compare_usage("too many backends in '%s'", list);
         }
@@ -134,6 +147,7 @@ static int compare_parse_backends(CompareOptions *o, const char *list)
 
 static int compare_parse(int argc, char **argv, CompareOptions *o)
 {
+    CliSeen seen = {0};
     bool seeded = false;
     int rc;
 
@@ -149,9 +163,19 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
         bool missing = false;
         const char *v;
 
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (strcmp(argv[i], "--") == 0) {
+            /* No operands to take: whatever follows is one too many. */
+            if (i + 1 < argc) {
+                rc = compare_usage("unknown argument '%s'", argv[i + 1]);
+            }
+        } else if (strcmp(argv[i], "-h") == 0 ||
+                   strcmp(argv[i], "--help") == 0) {
             compare_help(stdout);
             return 1;
+        } else if (argv[i][0] == '-' && cli_repeated(&seen, argv[i])) {
+            fprintf(stderr, "edu-tb compare: option '%.*s' given twice\n",
+                    (int)cli_name_len(argv[i]), argv[i]);
+            rc = 2;
         } else if ((v = cli_option(argc, argv, &i, "--backends", &missing))) {
             rc = compare_parse_backends(o, v);
         } else if ((v = cli_option(argc, argv, &i, "--seed", &missing))) {
@@ -171,6 +195,9 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
             }
         } else if ((v = cli_option(argc, argv, &i, "--replay", &missing))) {
             o->replay = v;
+            if (!*v) {
+                rc = compare_usage("%s", "--replay needs a file name, not ''");
+            }
         } else if (strcmp(argv[i], "--no-scenarios") == 0) {
             o->scenarios = false;
         } else if (strcmp(argv[i], "--no-random") == 0) {
@@ -188,6 +215,11 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
                                                  : "unknown argument '%s'",
                                argv[i]);
         }
+    }
+    if (rc == 0 && seeded && o->random &&
+        o->seeds - 1 > UINT64_MAX - o->seed) {
+        rc = compare_usage("%s", "--seed N --seeds K: the last seed, "
+                                 "N + K - 1, is past 2^64 - 1");
     }
     if (rc == 0 && !o->scenarios && !o->random) {
         rc = compare_usage("%s", "--no-scenarios and --no-random leave "
@@ -451,8 +483,15 @@ int compare_main(int argc, char **argv)
     int rc = compare_parse(argc, argv, &o);
     bool go = true;
 
+    char err[4400];
+
     if (rc) {
         return rc == 1 ? 0 : rc;
+    }
+    /* A divergence is written there: found out now, not after the run. */
+    if (output_check(o.replay, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb compare: --replay: %s\n", err);
+        return 1;
     }
     printf("edu-tb compare: %s", o.names[0]);
     for (unsigned i = 1; i < o.n_views; i++) {

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmd_run.h"
 #include "lockstep.h"
+#include "output.h"
 #include "scenarios.h"
 
 /* The backend whose reference is Debian's QEMU 7.2. */
@@ -33,6 +34,8 @@ typedef struct RunTally {
     unsigned passed;
     unsigned failed;
     unsigned skipped;
+    unsigned opened;  /* backends opened so far */
+    bool stopped;     /* the view could not start at all */
 } RunTally;
 
 void run_help(FILE *f)
@@ -160,11 +163,19 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
         cfg.vcd_path = opt->vcd;
     }
     b = backend_open(opt->backend, &cfg, err, sizeof(err));
+    if (!b && !t->opened) {
+        /* Not this scenario's doing: the view cannot start at all (QEMU
+         * not installed, no waveforms there).  One line, and stop. */
+        fprintf(stderr, "edu-tb run: %s\n", err);
+        t->stopped = true;
+        return;
+    }
     if (!b) {
         printf("FAIL %s: %s\n", s->name, err);
         t->failed++;
         return;
     }
+    t->opened++;
     ls = malloc(sizeof(*ls));
     if (!ls || lockstep_init(ls, &b, 1) < 0) {
         printf("FAIL %s: out of memory\n", s->name);
@@ -201,6 +212,115 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     backend_close(b);
 }
 
+static int run_usage(const char *fmt, const char *arg)
+{
+    fputs("edu-tb run: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see edu-tb run --help)\n", stderr);
+    return 2;
+}
+
+/* The options and scenario names: 0, 2 for bad usage (said on stderr), or
+ * 1 after --help. */
+static int run_parse(int argc, char **argv, RunOptions *opt,
+                     const Scenario **chosen, size_t *n)
+{
+    CliSeen seen = {0};
+    bool operands = false; /* after "--": scenario names only */
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        bool missing = false;
+        const char *v;
+
+        if (operands || arg[0] != '-') {
+            const Scenario *s = scn_find(arg);
+
+            if (!s) {
+                fprintf(stderr,
+                        "edu-tb run: unknown scenario '%s' (edu-tb "
+                        "list shows them)\n",
+                        arg);
+                return 2;
+            }
+            for (size_t k = 0; k < *n; k++) {
+                if (chosen[k] == s) {
+                    return run_usage("scenario '%s' named twice", arg);
+                }
+            }
+            chosen[(*n)++] = s;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            run_help(stdout);
+            return 1;
+        }
+        if (strcmp(arg, "--") == 0) {
+            operands = true;
+            continue;
+        }
+        if (cli_repeated(&seen, arg)) {
+            fprintf(stderr, "edu-tb run: option '%.*s' given twice\n",
+                    (int)cli_name_len(arg), arg);
+            return 2;
+        }
+        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
+            opt->backend = v;
+        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
+            if (!*v) {
+                return run_usage("%s", "--vcd needs a file name, not ''");
+            }
+            opt->vcd = v;
+        } else if (missing) {
+            fprintf(stderr, "edu-tb run: option '%s' needs a value\n", arg);
+            return 2;
+        } else if (strcmp(arg, "--quiet") == 0) {
+            opt->quiet = true;
+        } else if (strcmp(arg, "--verbose") == 0) {
+            opt->verbose = true;
+        } else {
+            return run_usage("unknown option '%s'", arg);
+        }
+    }
+    if (!backend_find(opt->backend)) {
+        char names[128];
+
+        run_backend_names(names, sizeof(names));
+        fprintf(stderr, "edu-tb run: unknown backend '%s' (known: %s)\n",
+                opt->backend, names);
+        return 2;
+    }
+    return 0;
+}
+
+/* Whether every waveform file of the run can be written, before any is:
+ * one line on stderr when not. */
+static bool run_vcd_writable(const RunOptions *opt, const Scenario **chosen,
+                             size_t n)
+{
+    char path[4096];
+    char err[4400];
+
+    for (size_t i = 0; i < n; i++) {
+        const char *p = opt->vcd;
+
+        if (opt->several) {
+            if (run_vcd_path(path, sizeof(path), opt->vcd,
+                             chosen[i]->name) < 0) {
+                fprintf(stderr, "edu-tb run: --vcd: '%s' is too long\n",
+                        opt->vcd);
+                return false;
+            }
+            p = path;
+        }
+        if (output_check(p, err, sizeof(err)) < 0) {
+            fprintf(stderr, "edu-tb run: --vcd: %s\n", err);
+            return false;
+        }
+    }
+    return true;
+}
+
 int run_main(int argc, char **argv)
 {
     RunOptions opt = {.backend = "cmodel"};
@@ -209,58 +329,20 @@ int run_main(int argc, char **argv)
     const Scenario *all;
     size_t n_all;
     size_t n = 0;
+    int rc;
 
     all = scn_table(&n_all);
-    chosen = calloc((size_t)argc + n_all, sizeof(*chosen));
+    /* An array of pointers to scenarios: sizeof a pointer is meant. */
+    chosen = calloc((size_t)argc + n_all,
+                    sizeof(*chosen)); /* NOLINT(bugprone-sizeof-expression) */
     if (!chosen) {
         fprintf(stderr, "edu-tb run: out of memory\n");
         return 1;
     }
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            run_help(stdout);
-            free(chosen);
-            return 0;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            opt.backend = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            opt.vcd = v;
-        } else if (missing) {
-            fprintf(stderr, "edu-tb run: option '%s' needs a value\n", argv[i]);
-            free(chosen);
-            return 2;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
-            opt.quiet = true;
-        } else if (strcmp(argv[i], "--verbose") == 0) {
-            opt.verbose = true;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr,
-                    "edu-tb run: unknown option '%s' (see edu-tb "
-                    "run --help)\n",
-                    argv[i]);
-            free(chosen);
-            return 2;
-        } else if (!(chosen[n++] = scn_find(argv[i]))) {
-            fprintf(stderr,
-                    "edu-tb run: unknown scenario '%s' (edu-tb "
-                    "list shows them)\n",
-                    argv[i]);
-            free(chosen);
-            return 2;
-        }
-    }
-    if (!backend_find(opt.backend)) {
-        char names[128];
-
-        run_backend_names(names, sizeof(names));
-        fprintf(stderr, "edu-tb run: unknown backend '%s' (known: %s)\n",
-                opt.backend, names);
+    rc = run_parse(argc, argv, &opt, chosen, &n);
+    if (rc) {
         free(chosen);
-        return 2;
+        return rc == 1 ? 0 : rc;
     }
     if (n == 0) {
         for (size_t i = 0; i < n_all; i++) {
@@ -268,13 +350,19 @@ int run_main(int argc, char **argv)
         }
     }
     opt.several = n > 1;
-    for (size_t i = 0; i < n; i++) {
+    if (opt.vcd && !run_vcd_writable(&opt, chosen, n)) {
+        free(chosen);
+        return 1;
+    }
+    for (size_t i = 0; i < n && !tally.stopped; i++) {
         run_one(chosen[i], &opt, &tally);
     }
-    printf("%u passed, %u failed, %u skipped\n", tally.passed, tally.failed,
-           tally.skipped);
+    if (!tally.stopped) {
+        printf("%u passed, %u failed, %u skipped\n", tally.passed,
+               tally.failed, tally.skipped);
+    }
     free(chosen);
-    return tally.failed ? 1 : 0;
+    return tally.failed || tally.stopped ? 1 : 0;
 }
 
 int list_main(int argc, char **argv)
@@ -282,15 +370,23 @@ int list_main(int argc, char **argv)
     const Scenario *all;
     size_t n;
 
+    bool operands = false; /* after "--" */
+
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (!operands &&
+            (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
             list_help(stdout);
             return 0;
+        }
+        if (!operands && strcmp(argv[i], "--") == 0) {
+            operands = true;
+            continue;
         }
         fprintf(stderr,
                 "edu-tb list: unknown %s '%s' (see edu-tb list "
                 "--help)\n",
-                argv[i][0] == '-' ? "option" : "argument", argv[i]);
+                !operands && argv[i][0] == '-' ? "option" : "argument",
+                argv[i]);
         return 2;
     }
     all = scn_table(&n);

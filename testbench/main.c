@@ -3,6 +3,7 @@
  * it the rest of the arguments; each subcommand lives in its own file and
  * has its own --help.  A subcommand is one line in tb_commands.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,11 @@ static int tb_help(int argc, char **argv)
         tb_usage(stdout);
         return 0;
     }
+    if (argc > 3) {
+        fprintf(stderr, "edu-tb: help takes one command, not '%s' too\n",
+                argv[3]);
+        return 2;
+    }
     cmd = tb_find(argv[2]);
     if (!cmd) {
         fprintf(stderr, "edu-tb: unknown command '%s' (see edu-tb --help)\n",
@@ -84,22 +90,40 @@ static int tb_help(int argc, char **argv)
     return 0;
 }
 
+/* What the command wrote must have reached stdout (a full disk, a closed
+ * file): otherwise the run failed, even if the command itself did not. */
+static int tb_flush(int rc)
+{
+    int err = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+
+    if (err) {
+        fprintf(stderr, "edu-tb: writing the output: %s\n", strerror(err));
+        return rc == 0 ? 1 : rc;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *arg = argc > 1 ? argv[1] : NULL;
     const TbCommand *cmd;
 
     if (!arg) {
-        tb_usage(stderr);
+        fprintf(stderr, "edu-tb: no command given (see edu-tb --help)\n");
         return 2;
     }
     if (strcmp(arg, "help") == 0 || strcmp(arg, "--help") == 0 ||
         strcmp(arg, "-h") == 0) {
-        return tb_help(argc, argv);
+        return tb_flush(tb_help(argc, argv));
     }
     if (strcmp(arg, "--version") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "edu-tb: --version takes nothing, not '%s'\n",
+                    argv[2]);
+            return 2;
+        }
         printf("edu-tb %s\n", EDU_VERSION);
-        return 0;
+        return tb_flush(0);
     }
     if (arg[0] == '-') {
         fprintf(stderr, "edu-tb: unknown option '%s' (see edu-tb --help)\n",
@@ -112,5 +136,5 @@ int main(int argc, char **argv)
                 arg);
         return 2;
     }
-    return cmd->main(argc - 1, argv + 1);
+    return tb_flush(cmd->main(argc - 1, argv + 1));
 }

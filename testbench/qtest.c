@@ -27,10 +27,11 @@
 #include "cli.h"
 #include "driver.h"
 #include "hex.h"
+#include "output.h"
 #include "qtest.h"
 
 #define QTEST_MAX_WORDS 4          /* the most any command looks at */
-#define QTEST_CHUNK 65536          /* bytes per backend transfer */
+#define QTEST_CHUNK ((size_t)65536) /* bytes per backend transfer */
 #define QTEST_MAX_READ (16u << 20) /* read and b64read answer in one line */
 #define QTEST_IN_START 65536       /* first size of the input buffer */
 
@@ -157,6 +158,7 @@ static bool qtest_parse(const QtestWord *w, bool is_signed, uint64_t *val)
     char *end;
     bool ok;
 
+    *val = 0;
     if (w->len >= sizeof(small)) {
         text = malloc(w->len + 1);
         if (!text) {
@@ -383,8 +385,15 @@ static size_t qtest_b64_encode(const uint8_t *in, size_t n, char *out)
         }
         out[o++] = qtest_b64_alphabet[v >> 18 & 63];
         out[o++] = qtest_b64_alphabet[v >> 12 & 63];
-        out[o++] = i + 1 < n ? qtest_b64_alphabet[v >> 6 & 63] : '=';
-        out[o++] = i + 2 < n ? qtest_b64_alphabet[v & 63] : '=';
+        out[o++] = qtest_b64_alphabet[v >> 6 & 63];
+        out[o++] = qtest_b64_alphabet[v & 63];
+    }
+    /* A last group of one or two bytes ends in '==' or '='. */
+    if (n % 3) {
+        out[o - 1] = '=';
+        if (n % 3 == 1) {
+            out[o - 2] = '=';
+        }
     }
     return o;
 }
@@ -454,6 +463,8 @@ static void qtest_fill_hex(const void *src, uint64_t off, uint8_t *buf,
     for (size_t i = 0; i < n; i++) {
         uint64_t at = off + i;
 
+        /* qtest_cmd_write has checked every digit: hex_digit() >= 0. */
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
         buf[i] = at < have ? (uint8_t)(hex_digit(digits->p[2 * at]) << 4 |
                                        hex_digit(digits->p[2 * at + 1]))
                            : 0;
@@ -709,7 +720,11 @@ static const QtestCommand qtest_commands[] = {
 int qtest_session_init(QtestSession *s, Backend *backend)
 {
     *s = (QtestSession){.backend = backend};
-    return qtest_scratch(s);
+    if (qtest_scratch(s) < 0) {
+        qtest_session_fini(s);
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 void qtest_session_fini(QtestSession *s)
@@ -791,7 +806,9 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
         return -ENOMEM;
     }
     for (;;) {
-        char *nl = memchr(buf + start + scanned, '\n', len - start - scanned);
+        char *nl = len > start + scanned ? memchr(buf + start + scanned, '\n',
+                                                  len - start - scanned)
+                                         : NULL;
         ssize_t n;
 
         if (nl) {
@@ -900,7 +917,7 @@ void qtest_help(FILE *f)
 static int qtest_enumerate(Backend *b)
 {
     static const DrvEnumConfig cfg = {.bus_master = true};
-    DrvEnumeration found;
+    DrvEnumeration found = {0};
     Lockstep ls;
     int rc = lockstep_init(&ls, &b, 1);
 
@@ -936,35 +953,58 @@ int qtest_main(int argc, char **argv)
     const char *name = "cmodel";
     bool enumerate = false;
     QtestSession session;
+    CliSeen seen = {0};
     Backend *b;
-    char err[512];
+    char err[4400];
     int rc;
 
     for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
         bool missing = false;
         const char *v;
 
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (strcmp(arg, "--") == 0 && i + 1 < argc) {
+            /* No operands to take: whatever follows is one too many. */
+            fprintf(stderr,
+                    "edu-tb qtest: unknown argument '%s' (see edu-tb "
+                    "qtest --help)\n",
+                    argv[i + 1]);
+            return 2;
+        }
+        if (strcmp(arg, "--") == 0) {
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             qtest_help(stdout);
             return 0;
+        }
+        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
+            fprintf(stderr, "edu-tb qtest: option '%.*s' given twice\n",
+                    (int)cli_name_len(arg), arg);
+            return 2;
         }
         if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
             name = v;
         } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
+            if (!*v) {
+                fprintf(stderr, "edu-tb qtest: --vcd needs a file name, "
+                                "not ''\n");
+                return 2;
+            }
             cfg.vcd_path = v;
-        } else if (strcmp(argv[i], "--enumerate") == 0) {
+        } else if (strcmp(arg, "--enumerate") == 0) {
             enumerate = true;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
+        } else if (strcmp(arg, "--quiet") == 0) {
             cfg.quiet = true;
         } else if (missing) {
             fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n",
-                    argv[i]);
+                    arg);
             return 2;
         } else {
             fprintf(stderr,
                     "edu-tb qtest: unknown %s '%s' (see edu-tb "
                     "qtest --help)\n",
-                    argv[i][0] == '-' ? "option" : "argument", argv[i]);
+                    arg[0] == '-' ? "option" : "argument", arg);
             return 2;
         }
     }
@@ -972,6 +1012,10 @@ int qtest_main(int argc, char **argv)
         backend_open(name, &cfg, err, sizeof(err));
         fprintf(stderr, "edu-tb qtest: %s\n", err);
         return 2;
+    }
+    if (cfg.vcd_path && output_check(cfg.vcd_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb qtest: --vcd: %s\n", err);
+        return 1;
     }
     b = backend_open(name, &cfg, err, sizeof(err));
     if (!b) {

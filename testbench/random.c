@@ -179,7 +179,7 @@ static void act_config_write(Rnd *r)
     case 4: /* MSI address, kept in this device's RAM page */
         off = EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO;
         size = 4;
-        val = (uint32_t)(RND_MSI_BASE + (unsigned)(d - r->dev) * 0x1000 +
+        val = (uint32_t)(RND_MSI_BASE + (uint64_t)(d - r->dev) * 0x1000 +
                          (rnd_next(r) & 0xffc));
         break;
     case 5: /* MSI data */
@@ -391,7 +391,8 @@ static void act_msi(Rnd *r)
 {
     RndDevice *d = rnd_device(r);
     unsigned idx = (unsigned)(d - r->dev);
-    uint64_t addr = RND_MSI_BASE + idx * 0x1000 + (rnd_next(r) & 0xffc);
+    uint64_t addr = RND_MSI_BASE + (uint64_t)idx * 0x1000 +
+                    (rnd_next(r) & 0xffc);
 
     drv_cfg_write(r->ls, d->devfn, EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO,
                   (uint32_t)addr, 4);

@@ -401,7 +401,8 @@ static int scn_probe(Lockstep *ls, ScnReport *rep, const DrvEnumConfig *cfg,
         found++;
     }
     free(en);
-    if (!scn_expect(rep, n, found, "edu devices found on bus 0") || !usable) {
+    if (!scn_expect(rep, n, found, "edu devices found on bus 0") ||
+        found != n || !usable) {
         return -ENODEV;
     }
     return 0;
@@ -647,7 +648,9 @@ static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
                       f->devfn >> 3, f->devfn & 7, f->vendor_id, f->device_id);
         }
     }
-    if (!scn_check(rep, edu != NULL, "no function at %02x.0", SCN_SLOT)) {
+    /* scn_check also fails once the view has failed. */
+    if (!scn_check(rep, edu != NULL, "no function at %02x.0", SCN_SLOT) ||
+        !edu) {
         free(en);
         return -ENODEV;
     }

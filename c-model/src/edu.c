@@ -195,10 +195,10 @@ static void edu_dma_step(EduDevice *edu, uint64_t until)
     }
     if (to_ram) {
         pci_bus_dma_write(bus, &edu->pci, edu->dma_ram,
-                          edu->dma_buf + edu->dma_buf_off, n);
+                          edu->dma_buf + edu->dma_buf_off, n, end);
     } else {
         pci_bus_dma_read(bus, &edu->pci, edu->dma_ram,
-                         edu->dma_buf + edu->dma_buf_off, n);
+                         edu->dma_buf + edu->dma_buf_off, n, end);
     }
     edu->dma_ram += n;
     edu->dma_buf_off += (uint32_t)n;

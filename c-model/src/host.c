@@ -2,11 +2,13 @@
  * The host: RAM, the host bridge at 00:00.0 with configuration mechanism #1,
  * and the CPU's view of memory and I/O ports.
  *
- * CPU accesses are cut into pieces the way QEMU's memory core cuts them: a
- * piece never crosses a region, is at most the region's widest access
- * (8 bytes for a BAR, 4 for an I/O port region) and is naturally aligned.
- * Each piece to a BAR or to CONFIG_DATA is one PCI transaction; RAM and the
- * CONFIG_ADDRESS latch sit on the host side and take no PCI clocks.  The
+ * CPU accesses are cut into pieces the way QEMU's memory core cuts them
+ * (edu/host_cpu.h, shared with the RTL harness's host bridge): a piece
+ * never crosses a region, is at most the region's widest access (8 bytes
+ * for a BAR, 4 for an I/O port region) and is naturally aligned.  Each
+ * piece to a BAR or to CONFIG_DATA is one PCI transaction, timed here;
+ * RAM and the CONFIG_ADDRESS latch sit on the host side and take no PCI
+ * clocks.  The
  * devices catch up lazily: whatever looks at their state (a transaction,
  * RAM, INTx) first runs the bus up to the host's clock.  Not modelled:
  * what the i440FX's own registers do (PAM, SMRAM: here they are plain
@@ -21,23 +23,22 @@
 #include <sys/mman.h>
 
 #include "edu/host.h"
+#include "edu/host_cpu.h"
 #include "edu/timing.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
-
-/* The I/O ports of configuration mechanism #1. */
-#define CONFIG_PORTS_END (PCI_CONFIG_DATA_PORT + 4)
 
 struct Host {
     PciBus bus;
     PciFunction bridge;
     uint8_t *ram;
     uint64_t ram_size;
-    uint32_t config_address;
+    HostCpu cpu;                /* cutting and routing CPU accesses */
     uint64_t now;
     unsigned clock_ns;
     unsigned long master_aborts;
+    uint64_t txn_clocks;        /* the last host transaction's clocks */
     EduLog log;
     EduDevice *edu[256];
 };
@@ -59,24 +60,6 @@ static uint64_t load_le(const uint8_t *p, size_t len)
     return val;
 }
 
-/* QEMU's memory_access_size(): the widest aligned piece at 'off'. */
-static size_t piece_size(uint64_t off, uint64_t len, size_t max)
-{
-    uint64_t align = off & (~off + 1);
-    size_t n = 1;
-
-    if (align && align < max) {
-        max = (size_t)align;
-    }
-    if (len > max) {
-        len = max;
-    }
-    while (n * 2 <= len) {
-        n *= 2;
-    }
-    return n;
-}
-
 static uint64_t host_txn_clocks(uint64_t wait, uint64_t beats)
 {
     return beats ? edu_timing_transaction(wait, beats) : EDU_T_MASTER_ABORT;
@@ -88,19 +71,39 @@ static uint64_t host_txn_clocks(uint64_t wait, uint64_t beats)
  * of its first data phase, up to which the devices have run.  The caller
  * reports it with host_trace() once its data is known.
  */
-static uint64_t host_txn(Host *host, uint64_t wait, uint64_t beats)
+static uint64_t host_book(Host *host, uint64_t clocks, uint64_t to_data)
 {
-    uint64_t clocks = host_txn_clocks(wait, beats);
     uint64_t start;
     uint64_t data;
 
     pci_bus_run(&host->bus, host->now);
     start = pci_bus_hold(&host->bus, host->now, clocks);
-    data = start + (beats ? edu_timing_first_data(wait) : clocks - 1);
+    data = start + to_data;
     pci_bus_run(&host->bus, data);
     host->now = start + clocks;
-    host->master_aborts += !beats;
+    host->txn_clocks = clocks;
     return data;
+}
+
+static uint64_t host_txn(Host *host, uint64_t wait, uint64_t beats)
+{
+    uint64_t clocks = host_txn_clocks(wait, beats);
+
+    if (!beats) {
+        host->master_aborts++;
+    }
+    return host_book(host, clocks,
+                     beats ? edu_timing_first_data(wait) : clocks - 1);
+}
+
+/* host_txn() for a transaction nobody claims that was to have 'beats' data
+ * phases. */
+static void host_txn_abort(Host *host, uint64_t beats)
+{
+    uint64_t clocks = edu_timing_master_abort(beats);
+
+    host->master_aborts++;
+    host_book(host, clocks, clocks - 1);
 }
 
 /* Reports the host transaction that has just ended, with the 'n' bytes of
@@ -108,7 +111,7 @@ static uint64_t host_txn(Host *host, uint64_t wait, uint64_t beats)
 static void host_trace(Host *host, PciTxnKind kind, uint64_t addr,
                        uint64_t wait, uint64_t beats, uint64_t val, size_t n)
 {
-    uint64_t clocks = host_txn_clocks(wait, beats);
+    uint64_t clocks = host->txn_clocks;
     uint8_t bytes[8];
     PciTxn txn = {
         .kind = kind,
@@ -133,7 +136,7 @@ static bool host_bar_valid(Host *host, const PciBarWindow *w, uint64_t off,
 {
     PciFunction *fn = w->fn;
 
-    if (pci_fn_bar_access_valid(fn, off, (unsigned)n)) {
+    if (pci_fn_bar_access_valid(fn, (unsigned)n)) {
         return true;
     }
     EDU_LOG_GUEST_ERROR(&host->log,
@@ -179,79 +182,28 @@ static void host_bar_write(Host *host, const PciBarWindow *w, uint64_t off,
     }
 }
 
-/* Whether a CPU access is a single piece to window 'w' (the common case). */
-static bool host_bar_whole(const PciBarWindow *w, uint64_t addr, unsigned size)
+/* One piece of CONFIG_DATA: a configuration cycle on bus 0, with a data
+ * phase per DWORD of configuration space it touches (QEMU lets an access
+ * at a register with low bits set run into the next DWORD). */
+static void host_config_data(void *opaque, uint32_t ca, unsigned port_off,
+                             uint8_t *buf, size_t n, bool write)
 {
-    return w && !(addr & (size - 1)) && size <= w->fn->bar_access_max &&
-           addr - w->base <= w->size - size;
-}
-
-static void host_mem_access(Host *host, uint64_t addr, uint8_t *buf,
-                            size_t len, bool write)
-{
-    while (len) {
-        const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
-        uint64_t stop;
-        size_t n;
-
-        if (w) {
-            uint64_t off = addr - w->base;
-
-            n = piece_size(off, MIN(len, w->size - off),
-                           w->fn->bar_access_max);
-            if (write) {
-                host_bar_write(host, w, off, load_le(buf, n), n);
-            } else {
-                store_le(buf, host_bar_read(host, w, off, n), n);
-            }
-        } else if (addr < host->ram_size) {
-            stop = MIN(host->ram_size, pci_bus_next_window(&host->bus, addr));
-            n = (size_t)MIN(len, stop - addr);
-            host_sync(host);
-            pci_bus_ram_access(&host->bus, write, addr, buf, n);
-        } else {
-            /* Nobody claims it: master abort, reads all ones. */
-            stop = pci_bus_next_window(&host->bus, addr);
-            n = piece_size(addr, stop == UINT64_MAX ? len : MIN(len, stop - addr),
-                           4);
-            host_txn(host, 0, 0);
-            if (!write) {
-                memset(buf, 0xff, n);
-            }
-            if (host->bus.trace) {
-                host_trace(host, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ,
-                           addr, 0, 0, load_le(buf, n), n);
-            }
-        }
-        if (addr + n < addr) {
-            /* Past the top of the address space nothing answers. */
-            if (!write) {
-                memset(buf + n, 0xff, len - n);
-            }
-            return;
-        }
-        addr += n;
-        buf += n;
-        len -= n;
-    }
-}
-
-/* One piece of CONFIG_DATA: a configuration cycle on bus 0. */
-static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
-                             size_t n, bool write)
-{
-    uint32_t ca = host->config_address;
-    unsigned bus = (ca >> 16) & 0xff;
-    unsigned devfn = (ca >> 8) & 0xff;
-    unsigned reg = (ca | port_off) & 0xff;
+    Host *host = opaque;
+    HostConfigCycle c;
+    unsigned bus, devfn, reg;
     PciTxnKind kind = write ? PCI_TXN_CONFIG_WRITE : PCI_TXN_CONFIG_READ;
     uint32_t val = 0;
+    uint64_t beats;
     uint64_t now;
 
-    if (!(ca & PCI_CONFIG_ENABLE) || bus != 0 || !host->bus.fn[devfn]) {
+    host_cpu_config_decode(ca, port_off, n, &c);
+    bus = c.bus;
+    devfn = c.devfn;
+    reg = c.reg;
+    if (!c.enabled || bus != 0 || !host->bus.fn[devfn]) {
         /* No function claims the cycle: master abort, reads all ones.
          * With CONFIG_ADDRESS disabled it is a plain I/O cycle. */
-        host_txn(host, 0, 0);
+        host_txn_abort(host, c.enabled ? edu_timing_beats(reg, c.len) : 1);
         if (!write) {
             memset(buf, 0xff, n);
         }
@@ -266,7 +218,8 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
         }
         return;
     }
-    now = host_txn(host, EDU_T_CFG_WAIT, 1);
+    beats = edu_timing_beats(reg, c.len);
+    now = host_txn(host, EDU_T_CFG_WAIT, beats);
     if (write) {
         pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
                              (unsigned)n, now);
@@ -275,135 +228,121 @@ static void host_config_data(Host *host, unsigned port_off, uint8_t *buf,
         store_le(buf, val, n);
     }
     if (host->bus.trace) {
-        host_trace(host, kind, ca | port_off, EDU_T_CFG_WAIT, 1,
+        host_trace(host, kind, ca | port_off, EDU_T_CFG_WAIT, beats,
                    load_le(buf, n), n);
     }
 }
 
-static void host_io_access(Host *host, uint16_t port, uint8_t *buf,
-                           size_t len, bool write)
+/* The ops edu/host_cpu.h cuts and routes CPU accesses through. */
+
+static bool host_find_window(void *opaque, uint64_t addr, HostWindow *w)
 {
-    uint32_t p = port;
+    Host *host = opaque;
+    const PciBarWindow *pw = pci_bus_find_window(&host->bus, addr);
 
-    while (len) {
-        size_t n;
+    if (!pw) {
+        return false;
+    }
+    w->base = pw->base;
+    w->size = pw->size;
+    w->access_max = pw->fn->bar_access_max;
+    w->handle = pw;
+    return true;
+}
 
-        if (p >= PCI_CONFIG_ADDRESS_PORT && p < PCI_CONFIG_DATA_PORT) {
-            /* CONFIG_ADDRESS: a 4-byte write latches it; any read returns
-             * it (QEMU returns the whole latch whatever the offset). */
-            unsigned off = p - PCI_CONFIG_ADDRESS_PORT;
+static uint64_t host_next_window(void *opaque, uint64_t addr)
+{
+    return pci_bus_next_window(&((Host *)opaque)->bus, addr);
+}
 
-            n = piece_size(off, MIN(len, PCI_CONFIG_DATA_PORT - p), 4);
-            if (write && off == 0 && n == 4) {
-                host->config_address = (uint32_t)load_le(buf, 4);
-            } else if (!write) {
-                store_le(buf, host->config_address, n);
-            }
-        } else if (p >= PCI_CONFIG_DATA_PORT && p < CONFIG_PORTS_END) {
-            unsigned off = p - PCI_CONFIG_DATA_PORT;
+static uint64_t host_piece_read(void *opaque, const HostWindow *w,
+                                uint64_t off, unsigned n)
+{
+    return host_bar_read(opaque, w->handle, off, n);
+}
 
-            n = piece_size(off, MIN(len, CONFIG_PORTS_END - p), 4);
-            host_config_data(host, off, buf, n, write);
-        } else {
-            /* An I/O cycle nobody claims: master abort, reads all ones. */
-            uint32_t stop = p < PCI_CONFIG_ADDRESS_PORT ? PCI_CONFIG_ADDRESS_PORT
-                                                        : 0x10000;
+static void host_piece_write(void *opaque, const HostWindow *w, uint64_t off,
+                             uint64_t val, unsigned n)
+{
+    host_bar_write(opaque, w->handle, off, val, n);
+}
 
-            n = piece_size(p, MIN(len, stop - p), 4);
-            host_txn(host, 0, 0);
-            if (!write) {
-                memset(buf, 0xff, n);
-            }
-            if (host->bus.trace) {
-                host_trace(host, write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ, p,
-                           0, 0, load_le(buf, n), n);
-            }
-        }
-        p += (uint32_t)n;
-        if (p > 0xffff && len > n) {
-            /* Past port 0xffff nothing answers. */
-            if (!write) {
-                memset(buf + n, 0xff, len - n);
-            }
-            return;
-        }
-        buf += n;
-        len -= n;
+static void host_ram_piece(void *opaque, uint64_t addr, uint8_t *buf,
+                           size_t n, bool write)
+{
+    Host *host = opaque;
+
+    host_sync(host);
+    pci_bus_ram_access(&host->bus, write, addr, buf, n);
+}
+
+/* A piece nobody claims: master abort, reads all ones. */
+static void host_unclaimed(Host *host, PciTxnKind kind, uint64_t addr,
+                           uint8_t *buf, size_t n, bool write)
+{
+    host_txn(host, 0, 0);
+    if (!write) {
+        memset(buf, 0xff, n);
+    }
+    if (host->bus.trace) {
+        host_trace(host, kind, addr, 0, 0, load_le(buf, n), n);
     }
 }
 
-static bool valid_size(unsigned size, unsigned max)
+static void host_mem_unclaimed(void *opaque, uint64_t addr, uint8_t *buf,
+                               size_t n, bool write)
 {
-    return size == 1 || size == 2 || size == 4 || (size == 8 && max == 8);
+    host_unclaimed(opaque, write ? PCI_TXN_MEM_WRITE : PCI_TXN_MEM_READ, addr,
+                   buf, n, write);
 }
+
+static void host_io_unclaimed(void *opaque, uint16_t port, uint8_t *buf,
+                              size_t n, bool write)
+{
+    host_unclaimed(opaque, write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ, port,
+                   buf, n, write);
+}
+
+static const HostCpuOps host_cpu_ops = {
+    .find_window = host_find_window,
+    .next_window = host_next_window,
+    .bar_read = host_piece_read,
+    .bar_write = host_piece_write,
+    .ram = host_ram_piece,
+    .mem_unclaimed = host_mem_unclaimed,
+    .config_data = host_config_data,
+    .io_unclaimed = host_io_unclaimed,
+};
 
 int host_io_read(Host *host, uint16_t port, unsigned size, uint32_t *val)
 {
-    uint8_t buf[4];
-
-    if (!valid_size(size, 4)) {
-        return -EINVAL;
-    }
-    host_io_access(host, port, buf, size, false);
-    *val = (uint32_t)load_le(buf, size);
-    return 0;
+    return host_cpu_io_read(&host->cpu, port, size, val);
 }
 
 int host_io_write(Host *host, uint16_t port, uint32_t val, unsigned size)
 {
-    uint8_t buf[4];
-
-    if (!valid_size(size, 4)) {
-        return -EINVAL;
-    }
-    store_le(buf, val, size);
-    host_io_access(host, port, buf, size, true);
-    return 0;
+    return host_cpu_io_write(&host->cpu, port, val, size);
 }
 
 int host_mem_read(Host *host, uint64_t addr, unsigned size, uint64_t *val)
 {
-    const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
-    uint8_t buf[8];
-
-    if (!valid_size(size, 8)) {
-        return -EINVAL;
-    }
-    if (host_bar_whole(w, addr, size)) {
-        *val = host_bar_read(host, w, addr - w->base, size);
-        return 0;
-    }
-    host_mem_access(host, addr, buf, size, false);
-    *val = load_le(buf, size);
-    return 0;
+    return host_cpu_mem_read(&host->cpu, addr, size, val);
 }
 
 int host_mem_write(Host *host, uint64_t addr, uint64_t val, unsigned size)
 {
-    const PciBarWindow *w = pci_bus_find_window(&host->bus, addr);
-    uint8_t buf[8];
-
-    if (!valid_size(size, 8)) {
-        return -EINVAL;
-    }
-    if (host_bar_whole(w, addr, size)) {
-        host_bar_write(host, w, addr - w->base, val, size);
-        return 0;
-    }
-    store_le(buf, val, size);
-    host_mem_access(host, addr, buf, size, true);
-    return 0;
+    return host_cpu_mem_write(&host->cpu, addr, val, size);
 }
 
 void host_mem_read_buf(Host *host, uint64_t addr, void *buf, size_t len)
 {
-    host_mem_access(host, addr, buf, len, false);
+    host_cpu_mem_access(&host->cpu, addr, buf, len, false);
 }
 
 void host_mem_write_buf(Host *host, uint64_t addr, const void *buf,
                         size_t len)
 {
-    host_mem_access(host, addr, (uint8_t *)buf, len, true);
+    host_cpu_mem_access(&host->cpu, addr, (void *)buf, len, true);
 }
 
 static bool in_ram(const Host *host, uint64_t addr, size_t len)
@@ -516,7 +455,7 @@ PciBus *host_bus(Host *host)
     return &host->bus;
 }
 
-Host *host_create(const HostConfig *cfg)
+void host_bridge_config_init(PciConfig *cfg)
 {
     static const PciIdentity bridge_id = {
         .vendor_id = HOST_BRIDGE_VENDOR_ID,
@@ -526,6 +465,16 @@ Host *host_create(const HostConfig *cfg)
         .subsys_vendor_id = EDU_SUBSYS_VENDOR_ID,
         .subsys_id = EDU_SUBSYS_ID,
     };
+
+    /* The bridge's registers are plain storage with the standard masks,
+     * as QEMU's i440FX shows them, at its reset values. */
+    pci_cfg_init(cfg, &bridge_id);
+    cfg->data[HOST_BRIDGE_DRAMC] = HOST_BRIDGE_DRAMC_RESET;
+    cfg->data[HOST_BRIDGE_SMRAM] = HOST_BRIDGE_SMRAM_RESET;
+}
+
+Host *host_create(const HostConfig *cfg)
+{
     HostConfig defaults = {0};
     Host *host;
 
@@ -556,11 +505,8 @@ Host *host_create(const HostConfig *cfg)
     host->bus.port = cfg->port;
     host->bus.port_opaque = cfg->port_opaque;
 
-    /* The bridge's registers are plain storage with the standard masks,
-     * as QEMU's i440FX shows them, at its reset values. */
-    pci_cfg_init(&host->bridge.cfg, &bridge_id);
-    host->bridge.cfg.data[HOST_BRIDGE_DRAMC] = HOST_BRIDGE_DRAMC_RESET;
-    host->bridge.cfg.data[HOST_BRIDGE_SMRAM] = HOST_BRIDGE_SMRAM_RESET;
+    host_cpu_init(&host->cpu, &host_cpu_ops, host, host->ram_size);
+    host_bridge_config_init(&host->bridge.cfg);
     host->bridge.next_event = PCI_NO_EVENT;
     pci_bus_attach(&host->bus, &host->bridge, PCI_DEVFN(0, 0));
     return host;

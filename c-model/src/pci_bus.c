@@ -102,14 +102,18 @@ void pci_bus_detach(PciBus *bus, PciFunction *fn)
 }
 
 bool pci_bus_config_read(PciBus *bus, unsigned devfn, unsigned off,
-                         unsigned len, uint32_t *val)
+                         unsigned len, uint32_t *val, uint64_t now)
 {
     PciFunction *fn = devfn <= 0xff ? bus->fn[devfn] : NULL;
 
     if (!fn) {
         return false;
     }
-    *val = pci_cfg_read(&fn->cfg, off, len);
+    if (bus->port) {
+        *val = bus->port->config_read(bus->port_opaque, fn, off, len, now);
+    } else {
+        *val = pci_fn_config_read(fn, off, len);
+    }
     return true;
 }
 
@@ -118,18 +122,29 @@ static bool overlaps(unsigned off, unsigned len, unsigned start, unsigned n)
     return off < start + n && start < off + len;
 }
 
+void pci_fn_config_write(PciFunction *fn, unsigned off, uint32_t val,
+                         unsigned len, uint64_t now)
+{
+    pci_cfg_write(&fn->cfg, off, val, len);
+    if (overlaps(off, len, PCI_COMMAND, 2) ||
+        overlaps(off, len, PCI_BASE_ADDRESS_0, 4 * PCI_NUM_BARS)) {
+        pci_bus_remap(fn->bus);
+    }
+    pci_bus_note(fn, now);
+}
+
 bool pci_bus_config_write(PciBus *bus, unsigned devfn, unsigned off,
-                          uint32_t val, unsigned len)
+                          uint32_t val, unsigned len, uint64_t now)
 {
     PciFunction *fn = devfn <= 0xff ? bus->fn[devfn] : NULL;
 
     if (!fn) {
         return false;
     }
-    pci_cfg_write(&fn->cfg, off, val, len);
-    if (overlaps(off, len, PCI_COMMAND, 2) ||
-        overlaps(off, len, PCI_BASE_ADDRESS_0, 4 * PCI_NUM_BARS)) {
-        pci_bus_remap(bus);
+    if (bus->port) {
+        bus->port->config_write(bus->port_opaque, fn, off, val, len, now);
+    } else {
+        pci_fn_config_write(fn, off, val, len, now);
     }
     return true;
 }
@@ -216,7 +231,8 @@ static void trace_burst(PciBus *bus, PciFunction *fn, bool to_ram,
         .lane = (unsigned)(addr & 3),
     };
 
-    if (!to_ram && addr <= bus->ram_size && len <= bus->ram_size - addr) {
+    if (!to_ram && bus->ram && addr <= bus->ram_size &&
+        len <= bus->ram_size - addr) {
         txn.data = bus->ram + addr;
     }
     pci_bus_trace(bus, &txn);
@@ -243,16 +259,21 @@ uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
         uint64_t start = MAX(*end, bus->bus_free);
         uint64_t beats;
 
-        if (start > until) {
+        /* A burst asks for the bus when the one before it ends (the first
+         * at 'ready'), and holds it in the order asked for: one asked by
+         * 'until' is booked, even if the bus is taken past 'until'. */
+        if (*end > until) {
             break;
         }
         if (n == full && !bus->trace) {
-            /* Whole bursts back to back on an idle bus: take all that
-             * start by 'until' in one step. */
+            /* Whole bursts back to back: take all asked for by 'until' in
+             * one step (each asks as the one before ends). */
             uint64_t clocks = overhead + full / 4;
             uint64_t k = (len - done) / full;
 
-            if (until - start < (k - 1) * clocks) {
+            if (start > until) {
+                k = 1;
+            } else if (until - start < (k - 1) * clocks) {
                 k = (until - start) / clocks + 1;
             }
 
@@ -273,52 +294,72 @@ uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
     return done;
 }
 
-/* Copies between buf and RAM; 'fill' stands in for bytes outside RAM. */
-static void ram_copy(PciBus *bus, uint64_t addr, uint8_t *buf, size_t len,
-                     bool to_ram, int fill)
+void pci_bus_ram_access(PciBus *bus, bool write, uint64_t addr, void *buf,
+                        size_t len)
+{
+    if (bus->port) {
+        bus->port->ram(bus->port_opaque, write, addr, buf, len);
+    } else if (write) {
+        memcpy(bus->ram + addr, buf, len);
+    } else {
+        memcpy(buf, bus->ram + addr, len);
+    }
+}
+
+int pci_bus_master_access(PciBus *bus, PciFunction *fn, bool write,
+                          uint64_t addr, void *buf, size_t len)
 {
     uint64_t in_ram = 0;
 
+    if (!pci_cfg_bus_master(&fn->cfg)) {
+        /* Without bus mastering nothing moves: reads give zeros. */
+        if (!write) {
+            memset(buf, 0, len);
+        }
+        return -EACCES;
+    }
     if (addr < bus->ram_size) {
         in_ram = MIN(len, bus->ram_size - addr);
-        if (to_ram) {
-            memcpy(bus->ram + addr, buf, in_ram);
-        } else {
-            memcpy(buf, bus->ram + addr, in_ram);
-        }
+        pci_bus_ram_access(bus, write, addr, buf, in_ram);
     }
     if (in_ram < len) {
         EDU_LOG_GUEST_ERROR(bus->log,
                             "bus master access 0x%016llx+%zu beyond RAM: "
                             "master abort",
                             (unsigned long long)addr, len);
-        if (!to_ram) {
-            memset(buf + in_ram, fill, len - in_ram);
+        if (!write) {
+            memset((uint8_t *)buf + in_ram, 0xff, len - in_ram);
         }
+        return -EFAULT;
     }
+    return 0;
 }
 
 void pci_bus_dma_read(PciBus *bus, PciFunction *fn, uint64_t addr, void *buf,
-                      size_t len)
+                      size_t len, uint64_t now)
 {
-    if (!pci_cfg_bus_master(&fn->cfg)) {
-        memset(buf, 0, len);
-        return;
+    if (bus->port) {
+        bus->port->master(bus->port_opaque, fn, false, addr, buf, len, now);
+    } else {
+        pci_bus_master_access(bus, fn, false, addr, buf, len);
     }
-    ram_copy(bus, addr, buf, len, false, 0xff);
 }
 
 void pci_bus_dma_write(PciBus *bus, PciFunction *fn, uint64_t addr,
-                       const void *buf, size_t len)
+                       const void *buf, size_t len, uint64_t now)
 {
-    if (!pci_cfg_bus_master(&fn->cfg)) {
-        return;
+    if (bus->port) {
+        bus->port->master(bus->port_opaque, fn, true, addr, (void *)buf, len,
+                          now);
+    } else {
+        pci_bus_master_access(bus, fn, true, addr, (void *)buf, len);
     }
-    ram_copy(bus, addr, (uint8_t *)buf, len, true, 0);
 }
 
 void pci_bus_msi_notify(PciBus *bus, PciFunction *fn, uint64_t now)
 {
+    const uint64_t clocks =
+        EDU_T_ARB + edu_timing_transaction(EDU_T_RAM_WRITE_WAIT, 1);
     uint64_t addr;
     uint32_t data;
     uint8_t bytes[4];
@@ -331,14 +372,12 @@ void pci_bus_msi_notify(PciBus *bus, PciFunction *fn, uint64_t now)
     for (unsigned i = 0; i < 4; i++) {
         bytes[i] = (uint8_t)(data >> (8 * i));
     }
-    start = pci_bus_hold(bus, now,
-                         EDU_T_ARB +
-                             edu_timing_transaction(EDU_T_RAM_WRITE_WAIT, 1));
+    start = pci_bus_hold(bus, now, clocks);
     if (bus->trace) {
         trace_burst(bus, fn, true, start, addr, sizeof(bytes),
                     EDU_T_RAM_WRITE_WAIT, bytes);
     }
-    pci_bus_dma_write(bus, fn, addr, bytes, sizeof(bytes));
+    pci_bus_dma_write(bus, fn, addr, bytes, sizeof(bytes), start + clocks);
 }
 
 bool pci_bus_intx(const PciBus *bus)

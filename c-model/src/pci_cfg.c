@@ -149,7 +149,7 @@ uint64_t pci_cfg_bar_addr(const PciConfig *cfg, int bar)
     if (!size || !(pci_cfg_command(cfg) & PCI_COMMAND_MEMORY)) {
         return PCI_BAR_UNMAPPED;
     }
-    base = get_le(cfg->data + PCI_BASE_ADDRESS_0 + 4 * bar, 4) &
+    base = get_le(cfg->data + PCI_BASE_ADDRESS_0 + 4 * (size_t)bar, 4) &
            PCI_BASE_ADDRESS_MEM_MASK & ~(uint64_t)(size - 1);
     /* A 32-bit BAR must neither sit at 0 nor reach the top of 4 GiB. */
     if (base == 0 || base + size - 1 >= UINT32_MAX) {

@@ -33,14 +33,6 @@
 /* Clocks the clock runs before and after each piece of activity. */
 #define VCD_MARGIN 2
 
-/* PCI bus commands on C/BE# in the address phase. */
-#define PCI_CMD_IO_READ      0x2u
-#define PCI_CMD_IO_WRITE     0x3u
-#define PCI_CMD_MEM_READ     0x6u
-#define PCI_CMD_MEM_WRITE    0x7u
-#define PCI_CMD_CONFIG_READ  0xau
-#define PCI_CMD_CONFIG_WRITE 0xbu
-
 /* Signals of the bus as a whole. */
 enum {
     SIG_CLK,
@@ -301,25 +293,34 @@ static int vcd_extends(char lead, char next)
     return (lead == 'x' || lead == 'z') && next == lead;
 }
 
+/* Bit b of a value as VCD writes it: z, x, 0 or 1. */
+static char vcd_bit_char(const VcdValue *val, unsigned b)
+{
+    if (val->z >> b & 1) {
+        return 'z';
+    }
+    if (val->x >> b & 1) {
+        return 'x';
+    }
+    return (char)('0' + (val->val >> b & 1));
+}
+
 static void vcd_write_value(EduVcd *v, const VcdSignal *s)
 {
-    char buf[48];
+    char buf[48]; /* 'b', 32 digits, ' ', the id (< 8), '\n', '\0' */
     unsigned w = s->def->width;
+    size_t id_len = strlen(s->id); /* vcd_id: fewer than 8 */
     char *p = buf;
 
     if (w == 1) {
-        *p++ = s->cur.z & 1 ? 'z' : s->cur.x & 1 ? 'x' : '0' + (s->cur.val & 1);
+        *p++ = vcd_bit_char(&s->cur, 0);
     } else {
         char bits[33];
         unsigned n = 0;
         unsigned i = 0;
 
         for (unsigned b = w; b-- > 0;) {
-            uint32_t m = 1u << b;
-
-            bits[n++] = s->cur.z & m   ? 'z'
-                        : s->cur.x & m ? 'x'
-                                       : '0' + ((s->cur.val >> b) & 1);
+            bits[n++] = vcd_bit_char(&s->cur, b);
         }
         while (i + 1 < n && vcd_extends(bits[i], bits[i + 1])) {
             i++;
@@ -329,8 +330,8 @@ static void vcd_write_value(EduVcd *v, const VcdSignal *s)
         p += n - i;
         *p++ = ' ';
     }
-    strcpy(p, s->id);
-    p += strlen(p);
+    memcpy(p, s->id, id_len);
+    p += id_len;
     *p++ = '\n';
     *p = '\0';
     vcd_puts(v, buf);
@@ -460,25 +461,6 @@ static int vcd_is_config(PciTxnKind kind)
     return kind == PCI_TXN_CONFIG_READ || kind == PCI_TXN_CONFIG_WRITE;
 }
 
-static uint32_t vcd_command(PciTxnKind kind)
-{
-    switch (kind) {
-    case PCI_TXN_CONFIG_READ:
-        return PCI_CMD_CONFIG_READ;
-    case PCI_TXN_CONFIG_WRITE:
-        return PCI_CMD_CONFIG_WRITE;
-    case PCI_TXN_MEM_READ:
-        return PCI_CMD_MEM_READ;
-    case PCI_TXN_MEM_WRITE:
-        return PCI_CMD_MEM_WRITE;
-    case PCI_TXN_IO_READ:
-        return PCI_CMD_IO_READ;
-    case PCI_TXN_IO_WRITE:
-        return PCI_CMD_IO_WRITE;
-    }
-    return 0;
-}
-
 /* Whether a configuration cycle is type 0 (bus 0), and its device. */
 static int vcd_config_type0(const PciTxn *txn, unsigned *slot)
 {
@@ -546,7 +528,7 @@ static void vcd_bus_at(const PciTxn *txn, uint64_t c, VcdValue *ad,
 
     if (c < a + EDU_T_ADDR) {
         *ad = vcd_bits(vcd_address(txn));
-        *cbe = vcd_bits(vcd_command(txn->kind));
+        *cbe = vcd_bits(pci_txn_command(txn->kind));
         return;
     }
     if (txn->beats == 0) {
@@ -861,7 +843,8 @@ static char *vcd_strcat(const char *a, const char *b)
 
     if (s) {
         memcpy(s, a, na);
-        memcpy(s + na, b, nb + 1);
+        memcpy(s + na, b, nb);
+        s[na + nb] = '\0';
     }
     return s;
 }

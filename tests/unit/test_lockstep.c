@@ -198,7 +198,7 @@ static unsigned long count_lines(const char *path, bool commands_only)
 static void test_planted_mismatch_is_found_with_its_replay(void **state)
 {
     Fixture *fx = *state;
-    char last[256], expect[256];
+    char last[256], expect[256 + 40]; /* "operation %lu (%s)" */
     unsigned long total, commands;
 
     faulty.flip_read = 25;

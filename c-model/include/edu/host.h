@@ -40,7 +40,16 @@ typedef struct HostConfig {
     unsigned clock_ns;      /* 0: EDU_CLOCK_NS_DEFAULT */
     EduLogFn log_fn;        /* NULL: edu_log_stderr; see host_log() */
     void *log_opaque;
+    /* NULL: the host has its own RAM and calls the functions directly.
+     * Set (the TLM bridge): no RAM of its own; RAM and the functions are
+     * reached through the port (PciBusPort in edu/pci.h). */
+    const PciBusPort *port;
+    void *port_opaque;
 } HostConfig;
+
+/* The host bridge's configuration space as it is at reset (for a view that
+ * has its own bus, as the RTL harness does). */
+void host_bridge_config_init(PciConfig *cfg);
 
 /* NULL with errno set when the RAM cannot be had. */
 Host *host_create(const HostConfig *cfg);
@@ -66,6 +75,18 @@ void host_mem_write_buf(Host *host, uint64_t addr, const void *buf,
 int host_ram_read(Host *host, uint64_t addr, void *buf, size_t len);
 int host_ram_write(Host *host, uint64_t addr, const void *buf, size_t len);
 uint64_t host_ram_size(const Host *host);
+
+/* What the CPU reaches at 'addr' and the extent [*first, *last] around it
+ * that reaches the same (RAM between BAR windows, a window, nothing). */
+typedef enum HostRegion {
+    HOST_REGION_RAM,
+    HOST_REGION_BAR,
+    HOST_REGION_NONE,
+} HostRegion;
+HostRegion host_mem_region(const Host *host, uint64_t addr, uint64_t *first,
+                           uint64_t *last);
+/* Host transactions nobody claimed (master aborts) so far. */
+unsigned long host_master_aborts(const Host *host);
 
 /* Time, in PCI clocks.  Devices catch up with the host's clock lazily;
  * host_sync() brings them up to it (before looking at edu_get_state()). */

@@ -122,12 +122,59 @@ typedef struct PciTxn {
     unsigned lane;
 } PciTxn;
 
+/* The command a transaction of this kind puts on C/BE#. */
+static inline uint32_t pci_txn_command(PciTxnKind kind)
+{
+    switch (kind) {
+    case PCI_TXN_CONFIG_READ:
+        return PCI_CMD_CONFIG_READ;
+    case PCI_TXN_CONFIG_WRITE:
+        return PCI_CMD_CONFIG_WRITE;
+    case PCI_TXN_MEM_READ:
+        return PCI_CMD_MEM_READ;
+    case PCI_TXN_MEM_WRITE:
+        return PCI_CMD_MEM_WRITE;
+    case PCI_TXN_IO_READ:
+        return PCI_CMD_IO_READ;
+    case PCI_TXN_IO_WRITE:
+        return PCI_CMD_IO_WRITE;
+    }
+    return 0;
+}
+
 /* Not in time order: a bus-master burst is reported when booked, a host
  * transaction once it has ended (with its data), and the devices catch up
  * lazily, so a later report may carry an earlier clock. */
 typedef void (*PciTraceFn)(void *opaque, const PciTxn *txn);
 /* Function 'fn' may have changed its visible state at clock 'when'. */
 typedef void (*PciNoteFn)(void *opaque, PciFunction *fn, uint64_t when);
+
+/*
+ * A port: how the bus reaches its functions and RAM.  Without one (the C
+ * model on its own) the bus calls the function models and copies to and
+ * from its RAM directly.  A view that carries the transactions itself (the
+ * TLM bridge, tlm-bridge/) sets a port: each hook gets the transaction the
+ * bus would have delivered, and the far end calls pci_fn_config_read/write,
+ * pci_fn_bar_read/write or pci_bus_master_access for it, so every rule
+ * stays in this model.  'now' is the clock of the first data phase; for
+ * bus-master data, the clock the bursts that move it end.
+ */
+typedef struct PciBusPort {
+    uint32_t (*config_read)(void *opaque, PciFunction *fn, unsigned off,
+                            unsigned len, uint64_t now);
+    void (*config_write)(void *opaque, PciFunction *fn, unsigned off,
+                         uint32_t val, unsigned len, uint64_t now);
+    uint64_t (*bar_read)(void *opaque, PciFunction *fn, int bar,
+                         uint64_t off, unsigned size, uint64_t now);
+    void (*bar_write)(void *opaque, PciFunction *fn, int bar, uint64_t off,
+                      uint64_t val, unsigned size, uint64_t now);
+    /* fn's bus-master access (DMA data, MSI message); write: to memory. */
+    void (*master)(void *opaque, PciFunction *fn, bool write, uint64_t addr,
+                   void *buf, size_t len, uint64_t now);
+    /* RAM as the host bridge reaches it: 'len' bytes at 'addr', in RAM. */
+    void (*ram)(void *opaque, bool write, uint64_t addr, void *buf,
+                size_t len);
+} PciBusPort;
 
 struct PciBus {
     PciFunction *fn[256];           /* by devfn */
@@ -144,6 +191,8 @@ struct PciBus {
     void *trace_opaque;
     PciNoteFn note;
     void *note_opaque;
+    const PciBusPort *port;         /* NULL: direct calls, 'ram' */
+    void *port_opaque;
 };
 
 void pci_bus_init(PciBus *bus, uint8_t *ram, uint64_t ram_size, EduLog *log);
@@ -151,11 +200,67 @@ void pci_bus_init(PciBus *bus, uint8_t *ram, uint64_t ram_size, EduLog *log);
 int pci_bus_attach(PciBus *bus, PciFunction *fn, unsigned devfn);
 void pci_bus_detach(PciBus *bus, PciFunction *fn);
 
-/* Configuration cycles on bus 0; false when no function claims one. */
+/*
+ * What a function does with a configuration or BAR access: the far end of
+ * the bus (or of its port).  A configuration write applies the write masks
+ * and the MSI rules, remaps the BARs and notes the change at 'now'.
+ */
+static inline uint32_t pci_fn_config_read(const PciFunction *fn, unsigned off,
+                                          unsigned len)
+{
+    return pci_cfg_read(&fn->cfg, off, len);
+}
+void pci_fn_config_write(PciFunction *fn, unsigned off, uint32_t val,
+                         unsigned len, uint64_t now);
+/* Whether fn takes a BAR access of 'size' bytes (a naturally aligned
+ * power of two, as the host cuts them); QEMU's memory core refuses the
+ * others: reads give 0, writes are dropped. */
+static inline bool pci_fn_bar_access_valid(const PciFunction *fn,
+                                           unsigned size)
+{
+    return size >= fn->bar_access_min && size <= fn->bar_access_max;
+}
+static inline uint64_t pci_fn_bar_read(PciFunction *fn, int bar, uint64_t off,
+                                       unsigned size, uint64_t now)
+{
+    return fn->ops->bar_read(fn, bar, off, size, now);
+}
+static inline void pci_fn_bar_write(PciFunction *fn, int bar, uint64_t off,
+                                    uint64_t val, unsigned size, uint64_t now)
+{
+    fn->ops->bar_write(fn, bar, off, val, size, now);
+}
+
+/* Configuration cycles on bus 0, data phase at 'now'; false when no
+ * function claims one. */
 bool pci_bus_config_read(PciBus *bus, unsigned devfn, unsigned off,
-                         unsigned len, uint32_t *val);
+                         unsigned len, uint32_t *val, uint64_t now);
 bool pci_bus_config_write(PciBus *bus, unsigned devfn, unsigned off,
-                          uint32_t val, unsigned len);
+                          uint32_t val, unsigned len, uint64_t now);
+/* A BAR access the host has checked (pci_fn_bar_access_valid), delivered
+ * to fn directly or through the port. */
+static inline uint64_t pci_bus_bar_read(PciBus *bus, PciFunction *fn, int bar,
+                                        uint64_t off, unsigned size,
+                                        uint64_t now)
+{
+    if (bus->port) {
+        return bus->port->bar_read(bus->port_opaque, fn, bar, off, size, now);
+    }
+    return pci_fn_bar_read(fn, bar, off, size, now);
+}
+static inline void pci_bus_bar_write(PciBus *bus, PciFunction *fn, int bar,
+                                     uint64_t off, uint64_t val,
+                                     unsigned size, uint64_t now)
+{
+    if (bus->port) {
+        bus->port->bar_write(bus->port_opaque, fn, bar, off, val, size, now);
+    } else {
+        pci_fn_bar_write(fn, bar, off, val, size, now);
+    }
+}
+/* RAM as the host bridge reaches it (its own copy, or the port's). */
+void pci_bus_ram_access(PciBus *bus, bool write, uint64_t addr, void *buf,
+                        size_t len);
 
 /* The BAR window that claims 'addr', or NULL. */
 static inline const PciBarWindow *pci_bus_find_window(const PciBus *bus,
@@ -211,23 +316,29 @@ static inline void pci_bus_schedule(PciFunction *fn, uint64_t when)
 
 /*
  * Bus-master transfers of 'fn' to or from RAM.  pci_bus_master_bursts books
- * the bursts of a 'len'-byte transfer at RAM address 'addr', ready to start
- * at 'ready', that can start by 'until'; it returns how many bytes they move
+ * the bursts of a 'len'-byte transfer at RAM address 'addr', the first ready
+ * at 'ready', that have asked for the bus by 'until' (each asks as the one
+ * before ends; a burst holds the bus in the order asked for, so one may be
+ * booked to start after 'until'); it returns how many bytes they move
  * and sets *end to the clock the last of them ends; 'src' (may be NULL)
  * holds the bytes a transfer to RAM will write, for the trace hook only,
- * as the data moves later.  Data moves through
- * pci_bus_dma_read/write: with bus mastering off reads give zeros and writes
- * are dropped; outside RAM reads give all ones and writes are dropped
- * (master abort).
+ * as the data moves later.  Data moves through pci_bus_dma_read/write
+ * ('now': the clock the bursts that move it end), through the port's
+ * master hook if there is one, to pci_bus_master_access: with bus mastering
+ * off reads give zeros and writes are dropped (-EACCES); outside RAM reads
+ * give all ones and writes are dropped (master abort, a guest error,
+ * -EFAULT); otherwise 0.
  */
 uint64_t pci_bus_master_bursts(PciBus *bus, PciFunction *fn, bool to_ram,
                                uint64_t addr, uint64_t len, uint64_t ready,
                                uint64_t until, uint64_t *end,
                                const uint8_t *src);
 void pci_bus_dma_read(PciBus *bus, PciFunction *fn, uint64_t addr, void *buf,
-                      size_t len);
+                      size_t len, uint64_t now);
 void pci_bus_dma_write(PciBus *bus, PciFunction *fn, uint64_t addr,
-                       const void *buf, size_t len);
+                       const void *buf, size_t len, uint64_t now);
+int pci_bus_master_access(PciBus *bus, PciFunction *fn, bool write,
+                          uint64_t addr, void *buf, size_t len);
 /* Sends fn's MSI message at clock 'now' (a bus-master DWORD write). */
 void pci_bus_msi_notify(PciBus *bus, PciFunction *fn, uint64_t now);
 

@@ -49,6 +49,14 @@
 #define PCI_MSI_FLAGS_QSIZE     0x0070u
 #define PCI_MSI_FLAGS_64BIT     0x0080u
 
+/* PCI bus commands on C/BE# in the address phase */
+#define PCI_CMD_IO_READ         0x2u
+#define PCI_CMD_IO_WRITE        0x3u
+#define PCI_CMD_MEM_READ        0x6u
+#define PCI_CMD_MEM_WRITE       0x7u
+#define PCI_CMD_CONFIG_READ     0xau
+#define PCI_CMD_CONFIG_WRITE    0xbu
+
 /* Config mechanism #1 (host bridge I/O ports) */
 #define PCI_CONFIG_ADDRESS_PORT 0xcf8
 #define PCI_CONFIG_DATA_PORT    0xcfc

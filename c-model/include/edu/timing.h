@@ -52,6 +52,15 @@ static inline uint64_t edu_timing_transaction(uint64_t wait, uint64_t beats)
     return edu_timing_first_data(wait) + beats + EDU_T_TURNAROUND;
 }
 
+/* Clocks of a transaction nobody claims that was to have 'beats' data
+ * phases: no DEVSEL# by the fourth clock after the address phase, the
+ * master gives up on the fifth and idles on the sixth; a burst deasserts
+ * FRAME# first and IRDY# one clock later, which takes one more. */
+static inline uint64_t edu_timing_master_abort(uint64_t beats)
+{
+    return EDU_T_MASTER_ABORT + (beats > 1);
+}
+
 /* Data phases (DWORDs touched) to move 'len' bytes starting at 'addr'. */
 static inline uint64_t edu_timing_beats(uint64_t addr, uint64_t len)
 {

@@ -1,0 +1,221 @@
+/*
+ * bench-rtl: how fast the RTL view simulates, in PCI clocks per second.
+ *
+ * One driver-like workload (4 KiB DMAs both ways, polled; a factorial;
+ * register reads), which keeps the bus busy every clock, run on the
+ * Verilated model and its harness (edu/rtl.h):
+ *   1. without tracing,
+ *   2. with VCD tracing (and the ratio to 1),
+ *   3. the same RTL and the same stimulus under Icarus Verilog: the host
+ *      side's drivers and GNT# recorded clock by clock from a Verilator
+ *      run, replayed by bench/edu_replay_tb.sv, which also checks that the
+ *      bus it resolves is the one the harness saw; and the ratio of 1 to 3.
+ * Targets (issue 5): >= 1 M clocks/s without tracing, Verilator/Icarus
+ * >= 50x.  A benchmark prints figures; it asserts nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "edu/pci_regs.h"
+#include "edu/regs.h"
+#include "edu/rtl.h"
+
+#define BAR0 0xfe000000u
+#define RAM  0x00100000u
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void cfg_write(EduRtl *rtl, unsigned off, uint32_t val)
+{
+    edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT,
+                     PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8 | off, 4);
+    edu_rtl_io_write(rtl, PCI_CONFIG_DATA_PORT, val, 4);
+}
+
+static uint64_t reg_read(EduRtl *rtl, unsigned off)
+{
+    uint64_t val = 0;
+
+    edu_rtl_mem_read(rtl, BAR0 + off, 4, &val);
+    return val;
+}
+
+static void reg_write(EduRtl *rtl, unsigned off, uint64_t val, unsigned size)
+{
+    edu_rtl_mem_write(rtl, BAR0 + off, val, size);
+}
+
+/* A platform with BAR0 mapped and bus mastering on; 'stim' (may be NULL)
+ * records the host side's stimulus from its first clock. */
+static EduRtl *platform(const char *vcd, const char *stim)
+{
+    EduRtlConfig cfg = {.vcd_path = vcd, .quiet = true};
+    static uint8_t pattern[EDU_DMA_BUF_SIZE];
+    char err[256];
+    EduRtl *rtl = edu_rtl_create(&cfg, err, sizeof(err));
+
+    if (!rtl) {
+        fprintf(stderr, "bench-rtl: %s\n", err);
+        exit(1);
+    }
+    if (stim && edu_rtl_record(rtl, stim) < 0) {
+        fprintf(stderr, "bench-rtl: cannot write %s\n", stim);
+        exit(1);
+    }
+    for (unsigned i = 0; i < sizeof(pattern); i++) {
+        pattern[i] = (uint8_t)(i * 7);
+    }
+    cfg_write(rtl, PCI_BASE_ADDRESS_0, BAR0);
+    cfg_write(rtl, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    edu_rtl_mem_write_buf(rtl, RAM, pattern, sizeof(pattern));
+    return rtl;
+}
+
+/* One round of the workload: about 7000 clocks, the bus busy throughout. */
+static void round_trip(EduRtl *rtl)
+{
+    reg_write(rtl, EDU_REG_DMA_SRC, RAM, 8);
+    reg_write(rtl, EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR, 8);
+    reg_write(rtl, EDU_REG_DMA_COUNT, EDU_DMA_BUF_SIZE, 8);
+    reg_write(rtl, EDU_REG_DMA_CMD, EDU_DMA_CMD_RUN, 8);
+    while (reg_read(rtl, EDU_REG_DMA_CMD) & EDU_DMA_CMD_RUN) {
+    }
+    reg_write(rtl, EDU_REG_DMA_SRC, EDU_DMA_BUF_ADDR, 8);
+    reg_write(rtl, EDU_REG_DMA_DST, RAM + 0x10000, 8);
+    reg_write(rtl, EDU_REG_DMA_CMD, EDU_DMA_CMD_RUN | EDU_DMA_CMD_TO_RAM, 8);
+    while (reg_read(rtl, EDU_REG_DMA_CMD) & EDU_DMA_CMD_RUN) {
+    }
+    reg_write(rtl, EDU_REG_FACT, 20, 4);
+    while (reg_read(rtl, EDU_REG_STATUS) & EDU_STATUS_COMPUTING) {
+    }
+    for (unsigned i = 0; i < 16; i++) {
+        reg_read(rtl, EDU_REG_ID);
+    }
+}
+
+/* Runs the workload for about 'clocks' clocks; returns clocks per second. */
+static double run(EduRtl *rtl, uint64_t clocks, uint64_t *done)
+{
+    uint64_t c0 = edu_rtl_clocks_evaluated(rtl);
+    double t0 = now_s();
+    double t;
+
+    while (edu_rtl_clocks_evaluated(rtl) - c0 < clocks) {
+        round_trip(rtl);
+    }
+    t = now_s() - t0;
+    *done = edu_rtl_clocks_evaluated(rtl) - c0;
+    if (edu_rtl_error(rtl)[0]) {
+        fprintf(stderr, "bench-rtl: %s\n", edu_rtl_error(rtl));
+        exit(1);
+    }
+    return (double)*done / t;
+}
+
+/* The Icarus run of 'stim': clocks per second (0 if it could not run). */
+static double icarus(const char *dir, const char *stim, uint64_t *clocks,
+                     unsigned long *mismatches)
+{
+    char cmd[8192];
+    char line[256];
+    double t0;
+    double t;
+    FILE *p;
+
+    snprintf(cmd, sizeof(cmd), "%s -g2012 -o %s/replay.vvp %s %s %s 2>/dev/null",
+             EDU_IVERILOG, dir, EDU_RTL_SV_LIST, EDU_SIM_BUS_SV,
+             EDU_REPLAY_TB_SV);
+    if (system(cmd) != 0) {
+        return 0;
+    }
+    snprintf(cmd, sizeof(cmd), "%s -n %s/replay.vvp +stim=%s", EDU_VVP, dir,
+             stim);
+    t0 = now_s();
+    p = popen(cmd, "r");
+    if (!p) {
+        return 0;
+    }
+    *clocks = 0;
+    while (fgets(line, sizeof(line), p)) {
+        uint64_t c;
+        unsigned long m;
+
+        if (sscanf(line, "replayed %" SCNu64 " clocks, %lu mismatches", &c,
+                   &m) == 2) {
+            *clocks = c;
+            *mismatches = m;
+        }
+    }
+    pclose(p);
+    t = now_s() - t0;
+    return *clocks ? (double)*clocks / t : 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t clocks = argc > 1 ? strtoull(argv[1], NULL, 0) : 4000000;
+    char dir[] = "/tmp/bench-rtl.XXXXXX";
+    char vcd[64], stim[64];
+    uint64_t n_fast, n_trace, n_rec, n_icarus = 0;
+    unsigned long mismatches = 0;
+    double fast, trace, ivl;
+    EduRtl *rtl;
+
+    if (!mkdtemp(dir)) {
+        perror("bench-rtl: mkdtemp");
+        return 1;
+    }
+    snprintf(vcd, sizeof(vcd), "%s/trace.vcd", dir);
+    snprintf(stim, sizeof(stim), "%s/stim.txt", dir);
+
+    rtl = platform(NULL, NULL);
+    fast = run(rtl, clocks, &n_fast);
+    edu_rtl_destroy(rtl);
+
+    rtl = platform(vcd, NULL);
+    trace = run(rtl, clocks / 8, &n_trace);
+    edu_rtl_finish(rtl);
+    edu_rtl_destroy(rtl);
+
+    rtl = platform(NULL, stim);
+    run(rtl, clocks / 100, &n_rec);
+    edu_rtl_destroy(rtl);
+    ivl = icarus(dir, stim, &n_icarus, &mismatches);
+
+    printf("RTL view (Verilated edu + harness), one run:\n");
+    printf("  Verilator, no tracing   %8.2f M clocks/s  (%" PRIu64
+           " clocks; target >= 1 M/s) %s\n",
+           fast / 1e6, n_fast, fast >= 1e6 ? "ok" : "MISSED");
+    printf("  Verilator, VCD tracing  %8.2f M clocks/s  (%" PRIu64
+           " clocks; %.1fx slower)\n",
+           trace / 1e6, n_trace, fast / trace);
+    if (ivl > 0) {
+        printf("  Icarus, same stimulus   %8.4f M clocks/s  (%" PRIu64
+               " clocks replayed, %lu bus mismatches)\n",
+               ivl / 1e6, n_icarus, mismatches);
+        printf("  Verilator / Icarus      %8.0fx            (target >= 50x) "
+               "%s\n",
+               fast / ivl, fast / ivl >= 50 ? "ok" : "MISSED");
+    } else {
+        printf("  Icarus                  not run (%s not found or failed)\n",
+               EDU_IVERILOG);
+    }
+    unlink(vcd);
+    unlink(stim);
+    snprintf(vcd, sizeof(vcd), "%s/replay.vvp", dir);
+    unlink(vcd);
+    rmdir(dir);
+    return 0;
+}

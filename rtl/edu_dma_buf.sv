@@ -1,0 +1,114 @@
+// The DMA engine's 4 KiB buffer: four byte-wide single-port RAM banks (byte
+// offset o lives in bank o % 4, row o / 4), so that any four consecutive
+// bytes, aligned or not, are one access; reads are registered.
+//
+// QEMU's buffer starts as zeros, and a DMA with bus mastering off fills
+// its range with zeros at once.  Neither is a RAM operation, so every byte
+// has a zero flag: set at reset and by a fill, cleared by a write to the
+// byte; a read of a flagged byte returns 0.  A fill sets the flags of
+// FillRows rows of every bank per clock, eight clocks for the whole buffer
+// (busy_o meanwhile): the DMA engine asks for the bus again only after it,
+// which never delays it in practice, as turning bus mastering back on and
+// writing a new command take longer.
+
+`default_nettype none
+
+module edu_dma_buf (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+
+  input  logic [3:0]  we_i,       // per bank
+  input  logic [39:0] row_i,      // bank b: bits 10b+9..10b
+  input  logic [31:0] wdata_i,    // bank b: bits 8b+7..8b
+  output logic [31:0] rdata_o,    // bank b: bits 8b+7..8b, the row of the last clock
+
+  input  logic        fill_i,     // bytes [fill_lo_i, fill_hi_i) read 0 from now on
+  input  logic [12:0] fill_lo_i,
+  input  logic [12:0] fill_hi_i,
+  output logic        busy_o      // a fill is under way
+);
+
+  localparam int Rows = 1024;
+  localparam int FillRows = 128;
+  localparam int Chunks = Rows / FillRows;
+
+  // The fill under way: its range, and the chunk of rows it does next.
+  logic        filling_q;
+  logic [12:0] lo_q, hi_q;
+  logic [2:0]  chunk_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      filling_q <= 1'b0;
+      lo_q <= '0;
+      hi_q <= '0;
+      chunk_q <= '0;
+    end else if (fill_i) begin
+      filling_q <= 1'b1;
+      lo_q <= fill_lo_i;
+      hi_q <= fill_hi_i;
+      chunk_q <= '0;
+    end else if (filling_q) begin
+      chunk_q <= chunk_q + 1'b1;
+      filling_q <= chunk_q != 3'(Chunks - 1);
+    end
+  end
+
+  assign busy_o = filling_q;
+
+  for (genvar b = 0; b < 4; b++) begin : g_bank
+    logic [7:0]     mem [Rows];
+    logic [7:0]     rdata_q;
+    logic [Rows-1:0] zero_q;
+    logic           zero_rd_q;
+    logic [9:0]     row;
+    assign row = row_i[10*b +: 10];
+
+    always_ff @(posedge clk_i) begin
+      if (we_i[b]) begin
+        mem[row] <= wdata_i[8*b +: 8];
+      end else begin
+        rdata_q <= mem[row];
+      end
+    end
+
+    // The rows of this bank in the fill: offsets 4r+b in [lo, hi), i.e.
+    // rows [lo_row, hi_row); within the chunk, rows [lo_loc, hi_loc).
+    logic [12:0] lo_row, hi_row, base;
+    logic [7:0]  lo_loc, hi_loc;
+    logic [FillRows-1:0] in_chunk;
+    assign lo_row = (lo_q + 13'(3 - b)) >> 2;
+    assign hi_row = (hi_q + 13'(3 - b)) >> 2;
+    assign base = 13'({chunk_q, 7'b0});
+    assign lo_loc = lo_row <= base ? 8'd0 : lo_row >= base + 13'(FillRows) ?
+                    8'(FillRows) : 8'(lo_row - base);
+    assign hi_loc = hi_row <= base ? 8'd0 : hi_row >= base + 13'(FillRows) ?
+                    8'(FillRows) : 8'(hi_row - base);
+    for (genvar i = 0; i < FillRows; i++) begin : g_in
+      assign in_chunk[i] = 8'(i) >= lo_loc && 8'(i) < hi_loc;
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        zero_q <= '1;
+        zero_rd_q <= 1'b1;
+      end else begin
+        if (filling_q) begin
+          for (int c = 0; c < Chunks; c++) begin
+            if (chunk_q == 3'(c)) begin
+              zero_q[c*FillRows +: FillRows] <= zero_q[c*FillRows +: FillRows] | in_chunk;
+            end
+          end
+        end else if (we_i[b]) begin
+          zero_q[row] <= 1'b0;
+        end
+        if (!we_i[b]) begin
+          zero_rd_q <= zero_q[row];
+        end
+      end
+    end
+
+    assign rdata_o[8*b +: 8] = zero_rd_q ? 8'h00 : rdata_q;
+  end
+
+endmodule

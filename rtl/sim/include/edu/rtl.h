@@ -1,0 +1,120 @@
+/*
+ * The RTL view as a C library: the Verilated edu devices (rtl/) on a
+ * signal-level PCI bus, with the host side of the platform around them.
+ *
+ * A harness in C++ (rtl/sim/) holds, per platform: one Verilated model per
+ * edu device and one for the bus (pull-ups, resolution, the names of the
+ * waveforms), the host bridge as PCI initiator (the CPU's configuration and
+ * memory transactions) and as target (host RAM for the devices' DMA and
+ * MSI, with the timing table's wait states; its own configuration space),
+ * the arbiter, and a protocol monitor that checks the PCI rules on every
+ * clock.  The CPU side is the C model's own (edu/host_cpu.h): accesses are
+ * cut and routed exactly as there, RAM and CONFIG_ADDRESS take no clocks.
+ *
+ * Time is the PCI clock.  Every call that looks at the devices first lets
+ * them run up to the host's clock; an idle platform is not clocked at all
+ * (nothing can change), so long waits cost nothing.  A protocol violation
+ * (or a model failure) makes every later call fail with -EIO; the reason
+ * is in edu_rtl_error().  Several platforms may live in one process, one
+ * after the other or at once (each has its own VerilatedContext).
+ */
+#ifndef EDU_RTL_H
+#define EDU_RTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The C model's headers (C linkage from C++ too). */
+#include "edu/edu.h"
+#include "edu/log.h"
+
+#define EDU_RTL_MAX_EDU 8
+
+typedef struct EduRtl EduRtl;
+
+typedef struct EduRtlConfig {
+    uint64_t ram_size;                  /* 0: 128 MiB */
+    unsigned n_edu;                     /* 0: one */
+    unsigned edu_slot[EDU_RTL_MAX_EDU]; /* bus 0 slots 1..20 (IDSEL on
+                                         * AD[16 + slot], 16..20 on
+                                         * AD[11..15]); 0: 4, 5, ... */
+    uint64_t dma_mask;                  /* 0: the device default */
+    unsigned clock_ns;                  /* 0: EDU_CLOCK_NS_DEFAULT */
+    const char *vcd_path;               /* NULL: no waveforms */
+    EduLogFn log_fn;                    /* NULL: edu_log_stderr */
+    void *log_opaque;
+    bool quiet;                         /* count guest errors, print none */
+} EduRtlConfig;
+
+/* NULL on failure, with the reason in err. */
+EduRtl *edu_rtl_create(const EduRtlConfig *cfg, char *err, size_t errlen);
+void edu_rtl_destroy(EduRtl *rtl);
+
+/* CPU port I/O of 1, 2 or 4 bytes; memory of 1, 2, 4 or 8 bytes (-EINVAL
+ * for another size); any length through the memory map.  -EIO once the
+ * monitor has found a violation. */
+int edu_rtl_io_read(EduRtl *rtl, uint16_t port, unsigned size, uint32_t *val);
+int edu_rtl_io_write(EduRtl *rtl, uint16_t port, uint32_t val, unsigned size);
+int edu_rtl_mem_read(EduRtl *rtl, uint64_t addr, unsigned size,
+                     uint64_t *val);
+int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val,
+                      unsigned size);
+int edu_rtl_mem_read_buf(EduRtl *rtl, uint64_t addr, void *buf, size_t len);
+int edu_rtl_mem_write_buf(EduRtl *rtl, uint64_t addr, const void *buf,
+                          size_t len);
+
+/* Time, in PCI clocks. */
+int edu_rtl_advance(EduRtl *rtl, uint64_t clocks);
+uint64_t edu_rtl_now(const EduRtl *rtl);
+unsigned edu_rtl_clock_ns(const EduRtl *rtl);
+/* The next clock at which a device's visible state changes (found by
+ * running ahead); -ENOENT when every device is idle. */
+int edu_rtl_next_event(EduRtl *rtl, uint64_t *clock);
+
+/* INTA# as the host sees it: 1 asserted, 0 not, or -EIO. */
+int edu_rtl_intx(EduRtl *rtl);
+/* Device i's state (i < n_edu), at the host's clock. */
+int edu_rtl_state(EduRtl *rtl, unsigned i, EduState *state);
+unsigned long edu_rtl_guest_errors(const EduRtl *rtl);
+
+/* Completes the waveform file (written as PATH.tmp, renamed when complete);
+ * 0 or a negative errno.  edu_rtl_destroy() does it too. */
+int edu_rtl_finish(EduRtl *rtl);
+/* Why the platform failed ("" while it has not). */
+const char *edu_rtl_error(const EduRtl *rtl);
+
+/* Clocks the Verilated models were actually evaluated for (idle stretches
+ * are skipped), for the benchmarks. */
+uint64_t edu_rtl_clocks_evaluated(const EduRtl *rtl);
+
+/* Faults the host bridge can inject into its next transaction, to show
+ * that the monitor catches them (tests only). */
+typedef enum EduRtlFault {
+    EDU_RTL_FAULT_NONE,
+    /* FRAME# deasserted one clock before IRDY# is asserted. */
+    EDU_RTL_FAULT_FRAME_BEFORE_IRDY,
+    /* IRDY# withdrawn in a wait state of the data phase (after DEVSEL#,
+     * before TRDY#): on a transaction with a wait state. */
+    EDU_RTL_FAULT_IRDY_WITHDRAWN,
+    /* Write data changed while IRDY# waits for TRDY#. */
+    EDU_RTL_FAULT_AD_UNSTABLE,
+    /* Wrong PAR one clock after the address phase. */
+    EDU_RTL_FAULT_BAD_PARITY,
+} EduRtlFault;
+void edu_rtl_inject(EduRtl *rtl, EduRtlFault fault);
+
+/* Records, clock by clock, what the host side drives and the arbiter
+ * grants into 'path' (hex, one clock a line), so that another simulator
+ * can replay the same stimulus on the same RTL (bench/).  0 or -errno. */
+int edu_rtl_record(EduRtl *rtl, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDU_RTL_H */

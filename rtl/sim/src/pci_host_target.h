@@ -1,0 +1,63 @@
+// The host bridge as PCI target: host RAM for the devices' DMA and MSI
+// messages, and the bridge's own configuration space (00:00.0, IDSEL on
+// AD[16]).
+//
+// Medium DEVSEL# (EDU_T_DECODE), then the table's wait states before the
+// first data phase (EDU_T_RAM_READ_WAIT, EDU_T_RAM_WRITE_WAIT,
+// EDU_T_CFG_WAIT) and none after it.  A burst goes on in linear order
+// while the next DWORD is still RAM (or configuration space); a data phase
+// past it is refused with a disconnect without data.  Memory at or above
+// the RAM's size, and dual address cycles, are not claimed: the master
+// gets a master abort.
+#ifndef EDU_RTL_PCI_HOST_TARGET_H
+#define EDU_RTL_PCI_HOST_TARGET_H
+
+#include <cstdint>
+
+extern "C" {
+#include "edu/pci.h"
+}
+#include "pci_signals.h"
+
+namespace edu_rtl {
+
+class pci_host_target {
+  public:
+    pci_host_target(uint8_t *ram, uint64_t ram_size, PciConfig *bridge)
+        : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge)
+    {
+    }
+
+    // At the rising edge ending the clock the bus was 'prev' in.
+    void edge(const pci_bus_state &prev);
+    pci_drive out() const;
+
+    bool idle() const
+    {
+        return m_state == st_idle && !m_last.ad_oe;
+    }
+
+  private:
+    enum state { st_idle, st_decode, st_wait, st_data, st_stop, st_turn };
+
+    uint32_t read_dword() const;
+    void write_dword(uint32_t val, uint8_t be_n);
+    bool can_continue() const;
+
+    uint8_t *m_ram;
+    uint64_t m_ram_size;
+    PciConfig *m_cfg;
+
+    state m_state = st_idle;
+    bool m_idle_before = true;  // the bus was idle the clock before 'prev'
+    bool m_config = false;
+    bool m_write = false;
+    uint32_t m_addr = 0;        // DWORD-aligned byte address (or register)
+    unsigned m_count = 0;       // clocks left in decode or wait
+    pci_drive m_last;
+    uint8_t m_last_cbe_n = 0xf; // C/BE# on the bus the clock before
+};
+
+} // namespace edu_rtl
+
+#endif

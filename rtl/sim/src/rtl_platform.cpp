@@ -1,0 +1,596 @@
+// The platform of the RTL view (see rtl_platform.h).
+#include "rtl_platform.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstring>
+#include <sys/mman.h>
+
+#include "Vedu_sim_bus.h"
+#include "Vedu_sim_dev.h"
+extern "C" {
+#include "edu/host.h"
+#include "edu/regs.h"
+#include "edu/timing.h"
+}
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+namespace edu_rtl {
+
+extern const HostCpuOps k_rtl_host_ops; // rtl_host.cpp
+
+namespace {
+
+constexpr unsigned k_agents = k_agent_first_device + EDU_RTL_MAX_EDU;
+constexpr unsigned k_first_slot = 4;           // QEMU's addr=04.0
+constexpr uint64_t k_settle_limit = 1u << 24;  // clocks a bus may stay busy
+
+// The AD line a slot's IDSEL is wired to (docs/waves.md): AD[16 + slot],
+// slots 16 to 20 on AD[11..15]; none for the others.
+int idsel_bit(unsigned slot)
+{
+    if (slot < 16) {
+        return (int)(16 + slot);
+    }
+    if (slot <= 20) {
+        return (int)(slot - 5);
+    }
+    return -1;
+}
+
+} // namespace
+
+rtl_platform::rtl_platform() = default;
+
+rtl_platform::~rtl_platform()
+{
+    if (m_vcd) {
+        m_vcd->close();
+        delete m_vcd;
+        std::remove((m_vcd_path + ".tmp").c_str());
+    }
+    if (m_record) {
+        std::fclose(m_record);
+    }
+    for (auto &d : m_dev) {
+        delete d.model;
+    }
+    delete m_bus;
+    if (m_ram) {
+        munmap(m_ram, m_ram_size);
+    }
+}
+
+void rtl_platform::fail(const std::string &why)
+{
+    if (m_error.empty()) {
+        m_error = why;
+    }
+}
+
+int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
+{
+    EduRtlConfig none{};
+    unsigned n;
+
+    if (!cfg) {
+        cfg = &none;
+    }
+    n = cfg->n_edu ? cfg->n_edu : 1;
+    if (n > EDU_RTL_MAX_EDU) {
+        err = "at most " + std::to_string(EDU_RTL_MAX_EDU) + " edu devices";
+        return -EINVAL;
+    }
+    m_clock_ns = cfg->clock_ns ? cfg->clock_ns : EDU_CLOCK_NS_DEFAULT;
+    m_ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
+    m_dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT;
+    m_log.fn = cfg->quiet ? nullptr
+               : cfg->log_fn ? cfg->log_fn
+                             : edu_log_stderr;
+    m_log.opaque = cfg->log_opaque;
+
+    m_dev.resize(n);
+    for (unsigned i = 0; i < n; i++) {
+        m_dev[i].slot = cfg->edu_slot[i] ? cfg->edu_slot[i] : k_first_slot + i;
+        m_dev[i].idsel_bit = idsel_bit(m_dev[i].slot);
+        if (m_dev[i].slot == 0 || m_dev[i].idsel_bit < 0) {
+            err = "slot " + std::to_string(m_dev[i].slot) +
+                  " has no IDSEL line (slots 1 to 20: AD[16 + slot], 16 to "
+                  "20 on AD[11..15])";
+            return -EINVAL;
+        }
+        for (unsigned j = 0; j < i; j++) {
+            if (m_dev[j].slot == m_dev[i].slot) {
+                err = "two edu devices in slot " + std::to_string(m_dev[i].slot);
+                return -EINVAL;
+            }
+        }
+    }
+    // Bus order is slot order (the arbiter's tie-break, the memory map's).
+    std::sort(m_dev.begin(), m_dev.end(),
+              [](const rtl_device &a, const rtl_device &b) {
+                  return a.slot < b.slot;
+              });
+
+    // Page-aligned, zero-filled, backed only where the guest touches it.
+    void *ram = m_ram_size <= SIZE_MAX
+                    ? mmap(nullptr, (size_t)m_ram_size, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                    : MAP_FAILED;
+    if (ram == MAP_FAILED) {
+        err = "cannot have " + std::to_string(m_ram_size) + " bytes of RAM";
+        return -ENOMEM;
+    }
+    m_ram = static_cast<uint8_t *>(ram);
+    host_bridge_config_init(&m_bridge);
+    host_cpu_init(&m_cpu, &k_rtl_host_ops, this, m_ram_size);
+    m_tgt = std::make_unique<pci_host_target>(m_ram, m_ram_size, &m_bridge);
+    m_arb = std::make_unique<pci_arbiter>(n);
+    m_mon = std::make_unique<pci_monitor>(k_agent_first_device + n);
+    m_drives.resize(k_agent_first_device + n);
+
+    m_ctx = std::make_unique<VerilatedContext>();
+    m_ctx->debug(0);
+    m_ctx->fatalOnError(false);
+    if (cfg->vcd_path) {
+        m_ctx->traceEverOn(true);
+    }
+    m_bus = new Vedu_sim_bus(m_ctx.get(), "TOP");
+    for (unsigned i = 0; i < n; i++) {
+        std::string name = "TOP.edu" + std::to_string(i);
+
+        m_dev[i].model = new Vedu_sim_dev(m_ctx.get(), name.c_str());
+    }
+    reset();
+    if (cfg->vcd_path) {
+        m_vcd_path = cfg->vcd_path;
+        m_vcd = new VerilatedVcdC;
+        m_bus->trace(m_vcd, 99);
+        for (auto &d : m_dev) {
+            d.model->trace(m_vcd, 99);
+        }
+        m_vcd->open((m_vcd_path + ".tmp").c_str());
+        if (!m_vcd->isOpen()) {
+            err = "cannot write " + m_vcd_path + ".tmp: " + strerror(errno);
+            delete m_vcd;
+            m_vcd = nullptr;
+            return -EIO;
+        }
+    }
+    rise();
+    return 0;
+}
+
+// Holds every device in reset for a clock, then lets it go: the platform
+// starts at clock 0 with an idle bus.
+void rtl_platform::reset()
+{
+    for (auto &d : m_dev) {
+        Vedu_sim_dev *m = d.model;
+
+        m->rst_n = 0;
+        m->pci_clk = 0;
+        m->ad = 0;
+        m->cbe_n = 0;
+        m->par = 0;
+        m->frame_n = 1;
+        m->irdy_n = 1;
+        m->trdy_n = 1;
+        m->devsel_n = 1;
+        m->stop_n = 1;
+        m->pci_idsel = 0;
+        m->pci_gnt_n = 1;
+        m->dma_mask = m_dma_mask;
+        m->eval();
+        m->pci_clk = 1;
+        m->eval();
+        m->pci_clk = 0;
+        m->eval();
+        m->rst_n = 1;
+        m->eval();
+    }
+    m_clock = UINT64_MAX;   // the first rise() makes it clock 0
+    m_settled = true;
+}
+
+void rtl_platform::read_device(rtl_device &d)
+{
+    const Vedu_sim_dev *m = d.model;
+    pci_drive &o = d.drive;
+
+    o.ad = m->ad_o;
+    o.ad_oe = m->ad_oe;
+    o.cbe_n = m->cbe_n_o;
+    o.cbe_oe = m->cbe_oe;
+    o.par = m->par_o;
+    o.par_oe = m->par_oe;
+    o.frame_n = m->frame_n_o;
+    o.frame_oe = m->frame_oe;
+    o.irdy_n = m->irdy_n_o;
+    o.irdy_oe = m->irdy_oe;
+    o.trdy_n = m->trdy_n_o;
+    o.trdy_oe = m->trdy_oe;
+    o.devsel_n = m->devsel_n_o;
+    o.devsel_oe = m->devsel_oe;
+    o.stop_n = m->stop_n_o;
+    o.stop_oe = m->stop_oe;
+    d.req_n = m->pci_req_n;
+    d.asks = m->req_asks;
+    d.inta = m->inta_oe;
+    d.idle = m->idle;
+    d.bar0_base = m->bar0_base;
+    d.bar0_decode = m->bar0_decode;
+    d.state.status = m->edu_status;
+    d.state.irq_status = m->edu_irq_status;
+    d.state.fact_busy = m->edu_fact_busy;
+    d.state.dma_busy = m->edu_dma_busy;
+    d.state.intx = m->inta_oe;
+}
+
+// The rising edge of the next clock.
+void rtl_platform::rise()
+{
+    uint32_t req_n = ~0u;
+    unsigned asks[EDU_RTL_MAX_EDU] = {0};
+    bool inta = false;
+
+    m_clock++;
+    m_evaluated++;
+    for (unsigned i = 0; i < m_dev.size(); i++) {
+        rtl_device &d = m_dev[i];
+
+        d.model->pci_clk = 1;
+        d.model->eval();
+        read_device(d);
+        if (!d.req_n) {
+            req_n &= ~(1u << i);
+        }
+        asks[i] = d.asks;
+        inta |= d.inta;
+    }
+    m_init.edge(m_bus_prev);
+    m_tgt->edge(m_bus_prev);
+    m_arb->observe(m_clock, m_bus_prev, req_n, asks);
+    if (m_inta_hist.empty() || m_inta_hist.back().second != inta) {
+        m_inta_hist.emplace_back(m_clock, inta);
+        if (m_inta_hist.size() > 4096) {
+            m_inta_hist.erase(m_inta_hist.begin(), m_inta_hist.begin() + 2048);
+        }
+    }
+    m_settled = false;
+}
+
+// The rest of the current clock; true when the host started 'm_pending'
+// in it (it asks from clock 'host_ask', k_never: it does not).
+bool rtl_platform::settle(uint64_t host_ask)
+{
+    Vedu_sim_bus *b = m_bus;
+    int who = m_arb->winner(m_clock, host_ask);
+    uint32_t gnt_n;
+    pci_bus_state cur;
+    uint64_t cbe = 0;
+    uint32_t ad_oe = 0, cbe_oe = 0, par = 0, par_oe = 0, frame_n = 0,
+             frame_oe = 0, irdy_n = 0, irdy_oe = 0, trdy_n = 0, trdy_oe = 0,
+             devsel_n = 0, devsel_oe = 0, stop_n = 0, stop_oe = 0, inta = 0;
+
+    if (who != -2) {
+        m_arb->grant(m_clock, who);
+    }
+    if (who == -1) {
+        m_init.begin(m_pending);
+    }
+    gnt_n = m_arb->gnt_n(m_clock);
+    m_drives[k_agent_host_initiator] = m_init.out();
+    m_drives[k_agent_host_target] = m_tgt->out();
+    for (unsigned i = 0; i < m_dev.size(); i++) {
+        m_drives[k_agent_first_device + i] = m_dev[i].drive;
+        inta |= (uint32_t)m_dev[i].inta << i;
+    }
+    for (unsigned a = 0; a < k_agents; a++) {
+        static const pci_drive off;
+        const pci_drive &d = a < m_drives.size() ? m_drives[a] : off;
+
+        b->ad_i[a] = d.ad;
+        cbe |= (uint64_t)(d.cbe_n & 0xf) << (4 * a);
+        ad_oe |= (uint32_t)d.ad_oe << a;
+        cbe_oe |= (uint32_t)d.cbe_oe << a;
+        par |= (uint32_t)d.par << a;
+        par_oe |= (uint32_t)d.par_oe << a;
+        frame_n |= (uint32_t)d.frame_n << a;
+        frame_oe |= (uint32_t)d.frame_oe << a;
+        irdy_n |= (uint32_t)d.irdy_n << a;
+        irdy_oe |= (uint32_t)d.irdy_oe << a;
+        trdy_n |= (uint32_t)d.trdy_n << a;
+        trdy_oe |= (uint32_t)d.trdy_oe << a;
+        devsel_n |= (uint32_t)d.devsel_n << a;
+        devsel_oe |= (uint32_t)d.devsel_oe << a;
+        stop_n |= (uint32_t)d.stop_n << a;
+        stop_oe |= (uint32_t)d.stop_oe << a;
+    }
+    b->cbe_n_i = cbe;
+    b->ad_oe_i = ad_oe;
+    b->cbe_oe_i = cbe_oe;
+    b->par_i = par;
+    b->par_oe_i = par_oe;
+    b->frame_n_i = frame_n;
+    b->frame_oe_i = frame_oe;
+    b->irdy_n_i = irdy_n;
+    b->irdy_oe_i = irdy_oe;
+    b->trdy_n_i = trdy_n;
+    b->trdy_oe_i = trdy_oe;
+    b->devsel_n_i = devsel_n;
+    b->devsel_oe_i = devsel_oe;
+    b->stop_n_i = stop_n;
+    b->stop_oe_i = stop_oe;
+    b->inta_oe_i = inta;
+    b->pci_clk = 1;
+    b->eval();
+
+    cur.ad = b->pci_ad;
+    cur.cbe_n = b->pci_cbe_n;
+    cur.par = b->pci_par;
+    cur.frame_n = b->pci_frame_n;
+    cur.irdy_n = b->pci_irdy_n;
+    cur.trdy_n = b->pci_trdy_n;
+    cur.devsel_n = b->pci_devsel_n;
+    cur.stop_n = b->pci_stop_n;
+    cur.inta_n = b->pci_inta_n;
+    cur.contention = b->contention_o;
+    cur.gnt_n = gnt_n;
+    cur.req_n = ~0u;
+    for (unsigned i = 0; i < m_dev.size(); i++) {
+        rtl_device &d = m_dev[i];
+        Vedu_sim_dev *m = d.model;
+        bool idsel = d.idsel_bit >= 0 && ((cur.ad >> d.idsel_bit) & 1);
+
+        if (!d.req_n) {
+            cur.req_n &= ~(1u << i);
+        }
+        cur.idsel |= (uint32_t)idsel << i;
+        m->ad = cur.ad;
+        m->cbe_n = cur.cbe_n;
+        m->par = cur.par;
+        m->frame_n = cur.frame_n;
+        m->irdy_n = cur.irdy_n;
+        m->trdy_n = cur.trdy_n;
+        m->devsel_n = cur.devsel_n;
+        m->stop_n = cur.stop_n;
+        m->pci_idsel = idsel;
+        m->pci_gnt_n = (gnt_n >> i) & 1;
+    }
+    // The first device's lines and state, under the waveforms' names.
+    b->pci_idsel = cur.idsel & 1;
+    b->pci_req_n = cur.req_n & 1;
+    b->pci_gnt_n = gnt_n & 1;
+    b->edu_status = m_dev[0].state.status;
+    b->edu_irq_status = m_dev[0].state.irq_status;
+    b->edu_fact_busy = m_dev[0].state.fact_busy;
+    b->edu_dma_busy = m_dev[0].state.dma_busy;
+
+    if (!m_mon->check(m_clock, cur, m_drives, m_gnt_n)) {
+        fail(m_mon->error());
+    }
+    if (m_record) {
+        // The host side's drivers and GNT#: the stimulus of this clock.
+        const pci_drive &i = m_drives[k_agent_host_initiator];
+        const pci_drive &t = m_drives[k_agent_host_target];
+        unsigned flags =
+            (i.ad_oe || t.ad_oe) | (i.cbe_oe << 1) |
+            ((i.par_oe ? i.par : t.par) << 2) | ((i.par_oe || t.par_oe) << 3) |
+            (i.frame_n << 4) | (i.frame_oe << 5) | (i.irdy_n << 6) |
+            (i.irdy_oe << 7) | (t.trdy_n << 8) | (t.trdy_oe << 9) |
+            (t.devsel_n << 10) | (t.devsel_oe << 11) | (t.stop_n << 12) |
+            (t.stop_oe << 13);
+
+        std::fprintf(m_record, "%08x %x %04x %02x %08x %x\n",
+                     i.ad_oe ? i.ad : t.ad, i.cbe_n & 0xf, flags,
+                     gnt_n & 0xff, cur.ad,
+                     cur.frame_n | cur.irdy_n << 1 | cur.trdy_n << 2 |
+                         cur.devsel_n << 3);
+    }
+    m_bus_prev = cur;
+    m_gnt_n = gnt_n;
+    if (m_vcd) {
+        dump(m_clock * m_clock_ns);
+    }
+    for (auto &d : m_dev) {
+        d.model->pci_clk = 0;
+        d.model->eval();
+    }
+    if (m_vcd) {
+        b->pci_clk = 0;
+        b->eval();
+        dump(m_clock * m_clock_ns + m_clock_ns / 2);
+    }
+    m_settled = true;
+    return who == -1;
+}
+
+void rtl_platform::dump(uint64_t t)
+{
+    m_vcd->dump(t);
+}
+
+bool rtl_platform::quiescent() const
+{
+    if (!m_settled || !m_init.idle() || !m_tgt->idle() || !m_arb->idle() ||
+        !m_mon->idle() || !m_bus_prev.idle()) {
+        return false;
+    }
+    for (const auto &d : m_dev) {
+        if (!d.idle || !d.req_n) {
+            return false;
+        }
+    }
+    for (const auto &d : m_drives) {
+        if (d.ad_oe || d.cbe_oe || d.par_oe || d.frame_oe || d.irdy_oe ||
+            d.trdy_oe || d.devsel_oe || d.stop_oe) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void rtl_platform::run_until(uint64_t clock)
+{
+    while (m_clock < clock && !failed()) {
+        if (!m_settled) {
+            settle(k_never);
+        }
+        if (m_clock + 1 < clock && quiescent()) {
+            m_clock = clock - 1;   // nothing changes on an idle platform
+        }
+        rise();
+    }
+}
+
+bool rtl_platform::transaction(const pci_request &req, pci_result *res)
+{
+    if (failed()) {
+        return false;
+    }
+    run_until(m_host_now);
+    m_pending = req;
+    while (!failed() && !settle(m_host_now)) {
+        rise();
+    }
+    for (;;) {
+        if (failed()) {
+            return false;
+        }
+        rise();
+        if (m_init.done()) {
+            break;
+        }
+        settle(k_never);
+    }
+    *res = m_init.result();
+    m_host_now = m_clock;
+    return !failed();
+}
+
+void rtl_platform::settle_masters()
+{
+    uint64_t limit = k_settle_limit;
+
+    run_until(m_host_now);
+    while (!failed() && m_arb->winner(m_clock, m_host_now) != -1) {
+        if (--limit == 0) {
+            fail("the bus stayed busy for " + std::to_string(k_settle_limit) +
+                 " clocks");
+            return;
+        }
+        settle(k_never);
+        rise();
+    }
+}
+
+void rtl_platform::advance(uint64_t clocks)
+{
+    m_host_now = clocks > UINT64_MAX - 1 - m_host_now ? UINT64_MAX - 1
+                                                      : m_host_now + clocks;
+}
+
+int rtl_platform::next_event(uint64_t *clock)
+{
+    std::vector<EduState> before;
+    uint64_t limit = k_settle_limit;
+
+    sync();
+    if (failed()) {
+        return -EIO;
+    }
+    for (const auto &d : m_dev) {
+        before.push_back(d.state);
+    }
+    for (;;) {
+        if (!m_settled) {
+            settle(k_never);
+        }
+        if (quiescent()) {
+            return -ENOENT;
+        }
+        rise();
+        if (failed()) {
+            return -EIO;
+        }
+        for (size_t i = 0; i < m_dev.size(); i++) {
+            const EduState &a = before[i];
+            const EduState &b = m_dev[i].state;
+
+            if (a.status != b.status || a.irq_status != b.irq_status ||
+                a.fact_busy != b.fact_busy || a.dma_busy != b.dma_busy ||
+                a.intx != b.intx) {
+                *clock = m_clock;
+                return 0;
+            }
+        }
+        if (--limit == 0) {
+            *clock = m_clock;
+            return 0;
+        }
+    }
+}
+
+int rtl_platform::intx()
+{
+    sync();
+    if (failed()) {
+        return -EIO;
+    }
+    for (auto it = m_inta_hist.rbegin(); it != m_inta_hist.rend(); ++it) {
+        if (it->first <= m_host_now) {
+            return it->second;
+        }
+    }
+    return 0;
+}
+
+int rtl_platform::state(unsigned i, EduState *st)
+{
+    sync();
+    if (failed()) {
+        return -EIO;
+    }
+    if (i >= m_dev.size()) {
+        return -EINVAL;
+    }
+    *st = m_dev[i].state;
+    return 0;
+}
+
+int rtl_platform::finish()
+{
+    std::string tmp = m_vcd_path + ".tmp";
+
+    if (!m_vcd) {
+        return 0;
+    }
+    sync();
+    if (!m_settled) {
+        settle(k_never);
+    }
+    m_vcd->close();
+    delete m_vcd;
+    m_vcd = nullptr;
+    if (std::rename(tmp.c_str(), m_vcd_path.c_str()) != 0) {
+        int rc = -errno;
+
+        std::remove(tmp.c_str());
+        return rc;
+    }
+    return 0;
+}
+
+int rtl_platform::record(const char *path)
+{
+    if (m_record) {
+        std::fclose(m_record);
+    }
+    m_record = std::fopen(path, "w");
+    return m_record ? 0 : -errno;
+}
+
+} // namespace edu_rtl

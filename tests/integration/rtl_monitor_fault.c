@@ -1,0 +1,103 @@
+/*
+ * The RTL harness's protocol monitor catches a broken handshake.
+ *
+ * For each fault the host bridge can inject (edu/rtl.h), a fresh platform
+ * first runs the same transaction cleanly, then with the fault: the
+ * transaction must fail with -EIO, the monitor's text must name the rule
+ * that was broken, and the platform must stay failed.  Exit 0 when every
+ * fault was caught, 1 otherwise (with what went wrong on stderr).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "edu/pci_regs.h"
+#include "edu/rtl.h"
+
+/* Configuration addresses: the edu at 00:04.0, nothing at 00:05.0. */
+#define EDU_CA    (PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8)
+#define ABSENT_CA (PCI_CONFIG_ENABLE | PCI_DEVFN(5, 0) << 8)
+
+typedef struct Case {
+    EduRtlFault fault;
+    const char *what;
+    uint32_t config_address;
+    int write;
+    const char *expect;     /* in the monitor's text */
+} Case;
+
+static const Case cases[] = {
+    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, "FRAME# deasserted before IRDY#",
+     EDU_CA, 0, "FRAME# deasserted while IRDY# is deasserted"},
+    {EDU_RTL_FAULT_IRDY_WITHDRAWN, "IRDY# withdrawn while waiting",
+     ABSENT_CA, 0, "IRDY# deasserted before the data phase completed"},
+    {EDU_RTL_FAULT_AD_UNSTABLE, "write data changed while waiting",
+     ABSENT_CA, 1, "write data on AD changed"},
+    {EDU_RTL_FAULT_BAD_PARITY, "wrong PAR after the address phase", EDU_CA,
+     0, "PAR"},
+};
+
+/* One configuration cycle through CONFIG_ADDRESS/CONFIG_DATA. */
+static int config_cycle(EduRtl *rtl, uint32_t ca, int write)
+{
+    uint32_t val;
+    int rc = edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT, ca, 4);
+
+    if (rc < 0) {
+        return rc;
+    }
+    if (write) {
+        return edu_rtl_io_write(rtl, PCI_CONFIG_DATA_PORT, 0x12345678u, 4);
+    }
+    return edu_rtl_io_read(rtl, PCI_CONFIG_DATA_PORT, 4, &val);
+}
+
+static int run_case(const Case *c)
+{
+    EduRtlConfig cfg = {.quiet = true};
+    char err[256];
+    EduRtl *rtl = edu_rtl_create(&cfg, err, sizeof(err));
+    int failed = 0;
+    int rc;
+
+    if (!rtl) {
+        fprintf(stderr, "%s: cannot create the platform: %s\n", c->what, err);
+        return 1;
+    }
+    rc = config_cycle(rtl, c->config_address, c->write);
+    if (rc != 0) {
+        fprintf(stderr, "%s: the clean transaction failed: %s\n", c->what,
+                edu_rtl_error(rtl));
+        failed = 1;
+    }
+    edu_rtl_inject(rtl, c->fault);
+    rc = config_cycle(rtl, c->config_address, c->write);
+    if (!failed && rc != -EIO) {
+        fprintf(stderr, "%s: not caught (the transaction returned %d)\n",
+                c->what, rc);
+        failed = 1;
+    } else if (!failed && !strstr(edu_rtl_error(rtl), c->expect)) {
+        fprintf(stderr, "%s: caught as '%s', expected '%s'\n", c->what,
+                edu_rtl_error(rtl), c->expect);
+        failed = 1;
+    } else if (!failed && config_cycle(rtl, c->config_address, 0) != -EIO) {
+        fprintf(stderr, "%s: the platform goes on after the violation\n",
+                c->what);
+        failed = 1;
+    }
+    if (!failed) {
+        printf("ok %s: %s\n", c->what, edu_rtl_error(rtl));
+    }
+    edu_rtl_destroy(rtl);
+    return failed;
+}
+
+int main(void)
+{
+    int failed = 0;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        failed |= run_case(&cases[i]);
+    }
+    return failed;
+}
