@@ -185,7 +185,7 @@ int main(int argc, char **argv)
     edu_rtl_destroy(rtl);
 
     rtl = platform(vcd, NULL);
-    trace = run(rtl, clocks / 8, &n_trace);
+    trace = run(rtl, clocks / 16, &n_trace);
     edu_rtl_finish(rtl);
     edu_rtl_destroy(rtl);
 
@@ -211,6 +211,10 @@ int main(int argc, char **argv)
     } else {
         printf("  Icarus                  not run (%s not found or failed)\n",
                EDU_IVERILOG);
+    }
+    if (getenv("EDU_BENCH_KEEP")) {
+        printf("  (files kept in %s)\n", dir);
+        return 0;
     }
     unlink(vcd);
     unlink(stim);

@@ -133,6 +133,14 @@ module edu_dma (
   logic moving;                   // a data phase (or a byte of ones) moves now
   assign moving = (state_q == StBurst && beat_i) || state_q == StOnes;
 
+  // What is left once this clock's data phase (or the skipped rest of an
+  // aborted write burst) has moved.
+  logic [12:0] left_after;
+  logic [6:0]  bleft_after;
+  assign left_after = moving ? left_q - 13'(beat_bytes) :
+                      (state_q == StBurst && end_i && abort_i) ? left_q - 13'(bleft_q) : left_q;
+  assign bleft_after = moving ? bleft_q - 7'(beat_bytes) : bleft_q;
+
   // ---- next state ----------------------------------------------------------
 
   always_comb begin
@@ -162,8 +170,8 @@ module edu_dma (
     if (moving) begin
       ram_d = ram_q + 64'(beat_bytes);
       buf_d = buf_q + 13'(beat_bytes);
-      left_d = left_q - 13'(beat_bytes);
-      bleft_d = bleft_q - 7'(beat_bytes);
+      left_d = left_after;
+      bleft_d = bleft_after;
     end
 
     if (decide) begin
@@ -198,10 +206,10 @@ module edu_dma (
               // Written nowhere: skip the rest of the burst.
               ram_d = ram_q + 64'(bleft_q);
               buf_d = buf_q + 13'(bleft_q);
-              left_d = left_q - 13'(bleft_q);
+              left_d = left_after;
               bleft_d = '0;
             end
-            if (left_d == '0) begin
+            if (left_after == '0) begin
               done_o = 1'b1;
               state_d = StIdle;
             end else begin
@@ -211,8 +219,8 @@ module edu_dma (
         end
       end
       StOnes: begin
-        if (bleft_d == '0) begin
-          if (left_d == '0) begin
+        if (bleft_after == '0) begin
+          if (left_after == '0) begin
             done_o = 1'b1;
             state_d = StIdle;
           end else begin

@@ -56,6 +56,20 @@ module edu_dma_buf (
 
   assign busy_o = filling_q;
 
+  // The rows of chunk 'c' in [lo_row, hi_row), as a mask of the chunk.
+  function automatic logic [FillRows-1:0] chunk_mask(logic [12:0] lo_row, logic [12:0] hi_row,
+                                                     logic [2:0] c);
+    logic [12:0] base;
+    logic [7:0]  lo, hi;           // within the chunk, 0..FillRows
+    logic [FillRows-1:0] below_lo, below_hi;   // rows under lo, under hi
+    base = 13'({c, 7'b0});
+    lo = lo_row <= base ? 8'd0 : lo_row - base >= 13'(FillRows) ? 8'(FillRows) : 8'(lo_row - base);
+    hi = hi_row <= base ? 8'd0 : hi_row - base >= 13'(FillRows) ? 8'(FillRows) : 8'(hi_row - base);
+    below_lo = ~({FillRows{1'b1}} << lo);
+    below_hi = ~({FillRows{1'b1}} << hi);
+    chunk_mask = below_hi & ~below_lo;
+  endfunction
+
   for (genvar b = 0; b < 4; b++) begin : g_bank
     logic [7:0]     mem [Rows];
     logic [7:0]     rdata_q;
@@ -73,20 +87,10 @@ module edu_dma_buf (
     end
 
     // The rows of this bank in the fill: offsets 4r+b in [lo, hi), i.e.
-    // rows [lo_row, hi_row); within the chunk, rows [lo_loc, hi_loc).
-    logic [12:0] lo_row, hi_row, base;
-    logic [7:0]  lo_loc, hi_loc;
-    logic [FillRows-1:0] in_chunk;
+    // rows [lo_row, hi_row).
+    logic [12:0] lo_row, hi_row;
     assign lo_row = (lo_q + 13'(3 - b)) >> 2;
     assign hi_row = (hi_q + 13'(3 - b)) >> 2;
-    assign base = 13'({chunk_q, 7'b0});
-    assign lo_loc = lo_row <= base ? 8'd0 : lo_row >= base + 13'(FillRows) ?
-                    8'(FillRows) : 8'(lo_row - base);
-    assign hi_loc = hi_row <= base ? 8'd0 : hi_row >= base + 13'(FillRows) ?
-                    8'(FillRows) : 8'(hi_row - base);
-    for (genvar i = 0; i < FillRows; i++) begin : g_in
-      assign in_chunk[i] = 8'(i) >= lo_loc && 8'(i) < hi_loc;
-    end
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -94,11 +98,8 @@ module edu_dma_buf (
         zero_rd_q <= 1'b1;
       end else begin
         if (filling_q) begin
-          for (int c = 0; c < Chunks; c++) begin
-            if (chunk_q == 3'(c)) begin
-              zero_q[c*FillRows +: FillRows] <= zero_q[c*FillRows +: FillRows] | in_chunk;
-            end
-          end
+          zero_q[32'(chunk_q) * FillRows +: FillRows] <=
+              zero_q[32'(chunk_q) * FillRows +: FillRows] | chunk_mask(lo_row, hi_row, chunk_q);
         end else if (we_i[b]) begin
           zero_q[row] <= 1'b0;
         end

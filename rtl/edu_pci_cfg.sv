@@ -112,12 +112,9 @@ module edu_pci_cfg (
     cache_line_d = cache_line_q;
     int_line_d = int_line_q;
     bar0_d = bar0_q;
-    msi_en_d = msi_en_q;
-    msi_qsize_d = msi_qsize_q;
     msi_addr_lo_d = msi_addr_lo_q;
     msi_addr_hi_d = msi_addr_hi_q;
     msi_data_d = msi_data_q;
-    msi_intx_clr_o = 1'b0;
 
     unique case (byte_addr)
       8'h04: begin
@@ -136,12 +133,7 @@ module edu_pci_cfg (
         if (be[3]) bar0_d[11:4] = wb[3];
       end
       8'h3c: if (be[0]) int_line_d = wb[0];
-      8'h40: begin
-        if (be[2]) begin
-          msi_en_d = wb[2][0];
-          msi_qsize_d = wb[2][6:4];
-        end
-      end
+      8'h40: ;  // MSI control: below
       8'h44: begin
         if (be[0]) msi_addr_lo_d[7:2] = wb[0][7:2];
         if (be[1]) msi_addr_lo_d[15:8] = wb[1];
@@ -161,12 +153,16 @@ module edu_pci_cfg (
       default: ;
     endcase
 
-    // QEMU's msi_write_config: enabled MSI drops INTx and allows one vector.
-    if (touches_msi && msi_en_d) begin
-      msi_intx_clr_o = 1'b1;
-      msi_qsize_d = 3'b000;
-    end
   end
+
+  // MSI control (byte 0x42: enable, multiple message enable), then QEMU's
+  // msi_write_config: a write that touches the capability while MSI is
+  // enabled after it drops INTx and allows one vector.
+  logic       flags_wr;
+  assign flags_wr = byte_addr == 8'h40 && be[2];
+  assign msi_en_d = flags_wr ? wb[2][0] : msi_en_q;
+  assign msi_intx_clr_o = touches_msi && msi_en_d;
+  assign msi_qsize_d = msi_intx_clr_o ? 3'b000 : flags_wr ? wb[2][6:4] : msi_qsize_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -199,17 +199,10 @@ module edu_pci_master (
     end
   end
 
-  // Byte enables of the current data phase.
+  // Byte enables of the current data phase (active low: a lane is off if
+  // either the first or the last phase's enables turn it off).
   logic [3:0] be_n;
-  always_comb begin
-    be_n = 4'b0000;
-    if (first_q) begin
-      be_n = be_n | be_first_q;
-    end
-    if (left_q == 5'd1) begin
-      be_n = be_n | be_last_q;
-    end
-  end
+  assign be_n = (first_q ? be_first_q : 4'b0000) | (left_q == 5'd1 ? be_last_q : 4'b0000);
 
   logic [3:0] cmd;
   assign cmd = write_q ? pci_pkg::PCI_CMD_MEM_WRITE : pci_pkg::PCI_CMD_MEM_READ;

@@ -179,79 +179,72 @@ module edu_regs (
     raise = {irq_n, intx_n, cnt_n};
   endfunction
 
-  // Raising and lowering follow edu_raise_irq() and edu_lower_irq().
+  // irq_status &= ~v; INTx deasserted when it reaches 0 and MSI is off.
+  function automatic logic [36:0] lower(logic [31:0] irq, logic intx, logic [3:0] msi_cnt,
+                                         logic [31:0] v, logic msi_en);
+    logic [31:0] irq_n;
+    irq_n = irq & ~v;
+    lower = {irq_n, (irq_n == '0 && !msi_en) ? 1'b0 : intx, msi_cnt};
+  endfunction
+
+  // The registers a write changes (each written once: no block here reads
+  // what it assigns, so every simulator settles it in one pass).
+  logic w_reg;              // a write to a register a 4-byte access reaches
+  assign w_reg = w_en && !w_wide;
+
   always_comb begin
     liveness_d = liveness_q;
-    fact_d = fact_q;
     irqfact_d = irqfact_q;
-    irq_d = irq_q;
-    intx_d = intx_q;
-    msi_cnt_d = msi_cnt_q - (msi_sent_i ? 4'd1 : 4'd0);
     src_d = src_q;
     dst_d = dst_q;
     count_d = count_q;
-    cmd_d = cmd_q;
     fact_start_o = 1'b0;
     dma_start_o = 1'b0;
-
-    // The configuration write of this edge came before (MSI drops INTx).
-    if (msi_intx_clr_i) begin
-      intx_d = 1'b0;
-    end
-
     if (w_en) begin
       unique case (w_off)
         edu_pkg::EDU_REG_LIVENESS: if (!w_wide) liveness_d = ~w_val[31:0];
-        edu_pkg::EDU_REG_FACT: begin
-          if (!w_wide && !fact_busy_i) begin
-            fact_start_o = 1'b1;
-            fact_d = w_val[31:0];
-          end
-        end
+        edu_pkg::EDU_REG_FACT: fact_start_o = !w_wide && !fact_busy_i;
         edu_pkg::EDU_REG_STATUS: if (!w_wide) irqfact_d = w_val[7];
-        edu_pkg::EDU_REG_IRQ_RAISE: begin
-          if (!w_wide) begin
-            {irq_d, intx_d, msi_cnt_d} = raise(irq_d, intx_d, msi_cnt_d, w_val[31:0], msi_en_d_i,
-                                         master_en_d_i);
-          end
-        end
-        edu_pkg::EDU_REG_IRQ_ACK: begin
-          if (!w_wide) begin
-            irq_d = irq_d & ~w_val[31:0];
-            if (irq_d == '0 && !msi_en_d_i) begin
-              intx_d = 1'b0;
-            end
-          end
-        end
         edu_pkg::EDU_REG_DMA_SRC: if (!running) src_d = w_val;
         edu_pkg::EDU_REG_DMA_DST: if (!running) dst_d = w_val;
         edu_pkg::EDU_REG_DMA_COUNT: if (!running) count_d = w_val;
-        edu_pkg::EDU_REG_DMA_CMD: begin
-          if (w_val[0] && !running) begin
-            cmd_d = w_val;
-            dma_start_o = 1'b1;
-          end
-        end
+        edu_pkg::EDU_REG_DMA_CMD: dma_start_o = w_val[0] && !running;
         default: ;
       endcase
     end
-
-    if (fact_done_i) begin
-      fact_d = fact_result_i;
-      if (irqfact_d) begin
-        {irq_d, intx_d, msi_cnt_d} = raise(irq_d, intx_d, msi_cnt_d, edu_pkg::EDU_IRQ_FACT, msi_en_d_i,
-                                         master_en_d_i);
-      end
-    end
-
-    if (dma_done_i) begin
-      cmd_d[0] = 1'b0;
-      if (cmd_d[2]) begin
-        {irq_d, intx_d, msi_cnt_d} = raise(irq_d, intx_d, msi_cnt_d, edu_pkg::EDU_IRQ_DMA, msi_en_d_i,
-                                         master_en_d_i);
-      end
-    end
   end
+
+  // FACT: the operand, then the result.
+  assign fact_d = fact_done_i ? fact_result_i : fact_start_o ? w_val[31:0] : fact_q;
+
+  // DMA_CMD: stored when a transfer starts; its end clears only RUN.
+  logic [63:0] cmd_w;
+  assign cmd_w = dma_start_o ? w_val : cmd_q;
+  assign cmd_d = {cmd_w[63:1], cmd_w[0] && !dma_done_i};
+
+  // Interrupts, in the C model's order: the configuration write of this
+  // edge (enabled MSI drops INTx), the register write (raise or
+  // acknowledge), the factorial's end, the DMA's end.
+  logic [31:0] irq0, irq1, irq2;
+  logic        intx0, intx1, intx2;
+  logic [3:0]  cnt0, cnt1, cnt2;
+  assign irq0 = irq_q;
+  assign intx0 = msi_intx_clr_i ? 1'b0 : intx_q;
+  assign cnt0 = msi_cnt_q - (msi_sent_i ? 4'd1 : 4'd0);
+  assign {irq1, intx1, cnt1} =
+      (w_reg && w_off == edu_pkg::EDU_REG_IRQ_RAISE) ?
+          raise(irq0, intx0, cnt0, w_val[31:0], msi_en_d_i, master_en_d_i) :
+      (w_reg && w_off == edu_pkg::EDU_REG_IRQ_ACK) ?
+          lower(irq0, intx0, cnt0, w_val[31:0], msi_en_d_i) :
+          {irq0, intx0, cnt0};
+  assign {irq2, intx2, cnt2} =
+      (fact_done_i && irqfact_d) ?
+          raise(irq1, intx1, cnt1, edu_pkg::EDU_IRQ_FACT, msi_en_d_i, master_en_d_i) :
+          {irq1, intx1, cnt1};
+  assign {irq_d, intx_d, msi_cnt_d} =
+      (dma_done_i && cmd_w[2]) ?
+          raise(irq2, intx2, cnt2, edu_pkg::EDU_IRQ_DMA, msi_en_d_i, master_en_d_i) :
+          {irq2, intx2, cnt2};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, compare the views with QEMU's
-# own edu (directed scenarios, then random streams), and write waveforms.
+# The main job: install what is missing, build, compare every view with
+# QEMU's own edu (directed scenarios, then random streams), compare the
+# three simulated views clock for clock, and write waveforms of each view.
 #   scripts/main.sh [edu-tb compare options, e.g. --seed 7 --seeds 50]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,10 +11,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tb="$top/build/release/testbench/edu-tb"
 cd "$top"
 
-echo "== compare: every view against QEMU's edu"
-"$tb" compare --backends cmodel,qemu --replay "$top/waves/replay.qtest" "$@"
+echo "== compare: the views against QEMU's edu (values)"
+"$tb" compare --backends qemu,cmodel,tlm,rtl \
+    --replay "$top/waves/replay-qemu.qtest" "$@"
 
-echo "== waveforms of three scenarios (C model)"
-"$tb" run --backend cmodel --quiet --vcd "$top/waves/cmodel.vcd" \
-    enumerate-and-probe fact-msi dma-from-device-intx
-echo "open one with: gtkwave waves/cmodel-fact-msi.vcd waves/edu.gtkw"
+echo "== compare: C model, TLM and RTL clock for clock (--timing)"
+"$tb" compare --backends cmodel,tlm,rtl --timing \
+    --replay "$top/waves/replay-timing.qtest" "$@"
+
+echo "== waveforms of three scenarios on each view (waves/VIEW-SCENARIO.vcd)"
+for view in cmodel tlm rtl; do
+    "$tb" run --backend "$view" --quiet --vcd "$top/waves/$view.vcd" \
+        enumerate-and-probe fact-msi dma-from-device-intx
+done
+echo "open one with: gtkwave waves/rtl-fact-msi.vcd waves/edu.gtkw"

@@ -65,28 +65,41 @@ module edu_sim_bus #(
     many = (oe & (oe - 1'b1)) != '0;
   endfunction
 
-  always_comb begin
-    pci_ad = '0;
-    pci_cbe_n = '0;
-    pci_par = 1'b0;
-    pci_frame_n = 1'b1;   // pulled up
-    pci_irdy_n = 1'b1;
-    pci_trdy_n = 1'b1;
-    pci_devsel_n = 1'b1;
-    pci_stop_n = 1'b1;
+  // The value of a line: what its drivers drive (OR: at most one should),
+  // 0 when nobody does (no pull-up on AD, C/BE#, PAR).
+  function automatic logic [31:0] drive32(logic [Agents-1:0][31:0] v, logic [Agents-1:0] oe);
+    logic [31:0] r;
+    r = '0;
     for (int k = 0; k < Agents; k++) begin
-      if (ad_oe_i[k]) pci_ad = pci_ad | ad_i[k];
-      if (cbe_oe_i[k]) pci_cbe_n = pci_cbe_n | cbe_n_i[k];
-      if (par_oe_i[k]) pci_par = pci_par | par_i[k];
-      if (frame_oe_i[k]) pci_frame_n = pci_frame_n & frame_n_i[k];
-      if (irdy_oe_i[k]) pci_irdy_n = pci_irdy_n & irdy_n_i[k];
-      if (trdy_oe_i[k]) pci_trdy_n = pci_trdy_n & trdy_n_i[k];
-      if (devsel_oe_i[k]) pci_devsel_n = pci_devsel_n & devsel_n_i[k];
-      if (stop_oe_i[k]) pci_stop_n = pci_stop_n & stop_n_i[k];
+      if (oe[k]) r = r | v[k];
     end
-    pci_inta_n = inta_oe_i == '0;
-    contention_o = {many(stop_oe_i), many(devsel_oe_i), many(trdy_oe_i), many(irdy_oe_i),
-                    many(frame_oe_i), many(par_oe_i), many(cbe_oe_i), many(ad_oe_i)};
-  end
+    drive32 = r;
+  endfunction
+
+  function automatic logic [3:0] drive4(logic [Agents-1:0][3:0] v, logic [Agents-1:0] oe);
+    logic [3:0] r;
+    r = '0;
+    for (int k = 0; k < Agents; k++) begin
+      if (oe[k]) r = r | v[k];
+    end
+    drive4 = r;
+  endfunction
+
+  // A pulled-up line: wired-AND of its drivers, 1 when nobody drives it.
+  function automatic logic pulled_up(logic [Agents-1:0] v, logic [Agents-1:0] oe);
+    pulled_up = (~v & oe) == '0;
+  endfunction
+
+  assign pci_ad = drive32(ad_i, ad_oe_i);
+  assign pci_cbe_n = drive4(cbe_n_i, cbe_oe_i);
+  assign pci_par = (par_i & par_oe_i) != '0;
+  assign pci_frame_n = pulled_up(frame_n_i, frame_oe_i);
+  assign pci_irdy_n = pulled_up(irdy_n_i, irdy_oe_i);
+  assign pci_trdy_n = pulled_up(trdy_n_i, trdy_oe_i);
+  assign pci_devsel_n = pulled_up(devsel_n_i, devsel_oe_i);
+  assign pci_stop_n = pulled_up(stop_n_i, stop_oe_i);
+  assign pci_inta_n = inta_oe_i == '0;
+  assign contention_o = {many(stop_oe_i), many(devsel_oe_i), many(trdy_oe_i), many(irdy_oe_i),
+                         many(frame_oe_i), many(par_oe_i), many(cbe_oe_i), many(ad_oe_i)};
 
 endmodule

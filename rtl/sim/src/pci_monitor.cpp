@@ -11,40 +11,16 @@ namespace {
 const char *const k_line_name[8] = {"AD",     "C/BE#",   "PAR",  "FRAME#",
                                     "IRDY#",  "TRDY#",   "DEVSEL#", "STOP#"};
 
-// Line i of an agent's drivers: output enable and (for control lines) value.
-bool line_oe(const pci_drive &d, unsigned line)
+// The agent that drives 'line' (the lowest one, if several), or -1.
+int owner(const pci_lines &d, unsigned line)
 {
-    switch (line) {
-    case 0: return d.ad_oe;
-    case 1: return d.cbe_oe;
-    case 2: return d.par_oe;
-    case 3: return d.frame_oe;
-    case 4: return d.irdy_oe;
-    case 5: return d.trdy_oe;
-    case 6: return d.devsel_oe;
-    default: return d.stop_oe;
-    }
+    return d.oe[line] ? __builtin_ctz(d.oe[line]) : -1;
 }
 
-bool line_val(const pci_drive &d, unsigned line)
+// The value agent 'a' drives on control line 'line'.
+bool line_val(const pci_lines &d, unsigned line, int a)
 {
-    switch (line) {
-    case 3: return d.frame_n;
-    case 4: return d.irdy_n;
-    case 5: return d.trdy_n;
-    case 6: return d.devsel_n;
-    default: return d.stop_n;
-    }
-}
-
-int owner(const std::vector<pci_drive> &drive, unsigned line)
-{
-    for (size_t a = 0; a < drive.size(); a++) {
-        if (line_oe(drive[a], line)) {
-            return (int)a;
-        }
-    }
-    return -1;
+    return (d.val[line] >> a) & 1;
 }
 
 std::string agent_name(int a)
@@ -73,8 +49,7 @@ void pci_monitor::fail(uint64_t clock, const std::string &what)
 }
 
 bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
-                        const std::vector<pci_drive> &drive,
-                        uint32_t prev_gnt_n)
+                        const pci_lines &drive, uint32_t prev_gnt_n)
 {
     const pci_bus_state &prev = m_prev;
     bool addr_phase = false;
@@ -101,7 +76,7 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
                             agent_name(was) + ", without a turnaround clock");
         }
         if (l >= 3 && was >= 0 && now != was &&
-            !line_val(m_prev_drive[(size_t)was], l)) {
+            !line_val(m_prev_drive, l, was)) {
             fail(clock, std::string(k_line_name[l]) + " released by " +
                             agent_name(was) +
                             " while asserted (a sustained tri-state line is "

@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "pci_signals.h"
 
@@ -28,14 +27,12 @@ namespace edu_rtl {
 
 class pci_monitor {
   public:
-    explicit pci_monitor(unsigned n_agents) : m_prev_drive(n_agents)
-    {
-    }
+    pci_monitor() = default;
 
-    // Checks clock 'clock': the bus 'cur', every agent's drivers, GNT# of
+    // Checks clock 'clock': the bus 'cur', who drives which line, GNT# of
     // the clock before.  False on the first violation (see error()).
     bool check(uint64_t clock, const pci_bus_state &cur,
-               const std::vector<pci_drive> &drive, uint32_t prev_gnt_n);
+               const pci_lines &drive, uint32_t prev_gnt_n);
     const std::string &error() const
     {
         return m_error;
@@ -50,7 +47,7 @@ class pci_monitor {
 
     std::string m_error;
     pci_bus_state m_prev;
-    std::vector<pci_drive> m_prev_drive;
+    pci_lines m_prev_drive;
     bool m_prev_addr_phase = false;  // the previous clock was an address phase
     bool m_in_txn = false;
     bool m_write = false;

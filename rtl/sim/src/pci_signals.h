@@ -51,6 +51,14 @@ struct pci_bus_state {
     }
 };
 
+// Who drives which line in one clock: per line (AD, C/BE#, PAR, FRAME#,
+// IRDY#, TRDY#, DEVSEL#, STOP#) a bit per agent that drives it, and for
+// the control lines the values they drive.
+struct pci_lines {
+    uint32_t oe[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t val[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+};
+
 // PCI bus commands (C/BE# in the address phase).
 enum : uint8_t {
     k_cmd_io_read = 0x2,

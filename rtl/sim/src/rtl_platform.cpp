@@ -23,7 +23,6 @@ extern const HostCpuOps k_rtl_host_ops; // rtl_host.cpp
 
 namespace {
 
-constexpr unsigned k_agents = k_agent_first_device + EDU_RTL_MAX_EDU;
 constexpr unsigned k_first_slot = 4;           // QEMU's addr=04.0
 constexpr uint64_t k_settle_limit = 1u << 24;  // clocks a bus may stay busy
 
@@ -128,7 +127,7 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     host_cpu_init(&m_cpu, &k_rtl_host_ops, this, m_ram_size);
     m_tgt = std::make_unique<pci_host_target>(m_ram, m_ram_size, &m_bridge);
     m_arb = std::make_unique<pci_arbiter>(n);
-    m_mon = std::make_unique<pci_monitor>(k_agent_first_device + n);
+    m_mon = std::make_unique<pci_monitor>();
     m_drives.resize(k_agent_first_device + n);
 
     m_ctx = std::make_unique<VerilatedContext>();
@@ -270,10 +269,9 @@ bool rtl_platform::settle(uint64_t host_ask)
     int who = m_arb->winner(m_clock, host_ask);
     uint32_t gnt_n;
     pci_bus_state cur;
+    pci_lines &lines = m_lines;
     uint64_t cbe = 0;
-    uint32_t ad_oe = 0, cbe_oe = 0, par = 0, par_oe = 0, frame_n = 0,
-             frame_oe = 0, irdy_n = 0, irdy_oe = 0, trdy_n = 0, trdy_oe = 0,
-             devsel_n = 0, devsel_oe = 0, stop_n = 0, stop_oe = 0, inta = 0;
+    uint32_t inta = 0;
 
     if (who != -2) {
         m_arb->grant(m_clock, who);
@@ -288,42 +286,46 @@ bool rtl_platform::settle(uint64_t host_ask)
         m_drives[k_agent_first_device + i] = m_dev[i].drive;
         inta |= (uint32_t)m_dev[i].inta << i;
     }
-    for (unsigned a = 0; a < k_agents; a++) {
-        static const pci_drive off;
-        const pci_drive &d = a < m_drives.size() ? m_drives[a] : off;
+    lines = pci_lines{};
+    for (unsigned a = 0; a < m_drives.size(); a++) {
+        const pci_drive &d = m_drives[a];
+        const uint32_t bit = 1u << a;
 
-        b->ad_i[a] = d.ad;
+        if (d.ad_oe || m_ad_in[a] != d.ad) {
+            b->ad_i[a] = d.ad;  // only what changes: the model is wide
+            m_ad_in[a] = d.ad;
+        }
         cbe |= (uint64_t)(d.cbe_n & 0xf) << (4 * a);
-        ad_oe |= (uint32_t)d.ad_oe << a;
-        cbe_oe |= (uint32_t)d.cbe_oe << a;
-        par |= (uint32_t)d.par << a;
-        par_oe |= (uint32_t)d.par_oe << a;
-        frame_n |= (uint32_t)d.frame_n << a;
-        frame_oe |= (uint32_t)d.frame_oe << a;
-        irdy_n |= (uint32_t)d.irdy_n << a;
-        irdy_oe |= (uint32_t)d.irdy_oe << a;
-        trdy_n |= (uint32_t)d.trdy_n << a;
-        trdy_oe |= (uint32_t)d.trdy_oe << a;
-        devsel_n |= (uint32_t)d.devsel_n << a;
-        devsel_oe |= (uint32_t)d.devsel_oe << a;
-        stop_n |= (uint32_t)d.stop_n << a;
-        stop_oe |= (uint32_t)d.stop_oe << a;
+        lines.oe[0] |= d.ad_oe ? bit : 0;
+        lines.oe[1] |= d.cbe_oe ? bit : 0;
+        lines.oe[2] |= d.par_oe ? bit : 0;
+        lines.oe[3] |= d.frame_oe ? bit : 0;
+        lines.oe[4] |= d.irdy_oe ? bit : 0;
+        lines.oe[5] |= d.trdy_oe ? bit : 0;
+        lines.oe[6] |= d.devsel_oe ? bit : 0;
+        lines.oe[7] |= d.stop_oe ? bit : 0;
+        lines.val[2] |= d.par ? bit : 0;
+        lines.val[3] |= d.frame_n ? bit : 0;
+        lines.val[4] |= d.irdy_n ? bit : 0;
+        lines.val[5] |= d.trdy_n ? bit : 0;
+        lines.val[6] |= d.devsel_n ? bit : 0;
+        lines.val[7] |= d.stop_n ? bit : 0;
     }
     b->cbe_n_i = cbe;
-    b->ad_oe_i = ad_oe;
-    b->cbe_oe_i = cbe_oe;
-    b->par_i = par;
-    b->par_oe_i = par_oe;
-    b->frame_n_i = frame_n;
-    b->frame_oe_i = frame_oe;
-    b->irdy_n_i = irdy_n;
-    b->irdy_oe_i = irdy_oe;
-    b->trdy_n_i = trdy_n;
-    b->trdy_oe_i = trdy_oe;
-    b->devsel_n_i = devsel_n;
-    b->devsel_oe_i = devsel_oe;
-    b->stop_n_i = stop_n;
-    b->stop_oe_i = stop_oe;
+    b->ad_oe_i = lines.oe[0];
+    b->cbe_oe_i = lines.oe[1];
+    b->par_i = lines.val[2];
+    b->par_oe_i = lines.oe[2];
+    b->frame_n_i = lines.val[3];
+    b->frame_oe_i = lines.oe[3];
+    b->irdy_n_i = lines.val[4];
+    b->irdy_oe_i = lines.oe[4];
+    b->trdy_n_i = lines.val[5];
+    b->trdy_oe_i = lines.oe[5];
+    b->devsel_n_i = lines.val[6];
+    b->devsel_oe_i = lines.oe[6];
+    b->stop_n_i = lines.val[7];
+    b->stop_oe_i = lines.oe[7];
     b->inta_oe_i = inta;
     b->pci_clk = 1;
     b->eval();
@@ -369,7 +371,7 @@ bool rtl_platform::settle(uint64_t host_ask)
     b->edu_fact_busy = m_dev[0].state.fact_busy;
     b->edu_dma_busy = m_dev[0].state.dma_busy;
 
-    if (!m_mon->check(m_clock, cur, m_drives, m_gnt_n)) {
+    if (!m_mon->check(m_clock, cur, lines, m_gnt_n)) {
         fail(m_mon->error());
     }
     if (m_record) {
@@ -424,9 +426,8 @@ bool rtl_platform::quiescent() const
             return false;
         }
     }
-    for (const auto &d : m_drives) {
-        if (d.ad_oe || d.cbe_oe || d.par_oe || d.frame_oe || d.irdy_oe ||
-            d.trdy_oe || d.devsel_oe || d.stop_oe) {
+    for (uint32_t oe : m_lines.oe) {
+        if (oe) {
             return false;
         }
     }

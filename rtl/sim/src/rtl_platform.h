@@ -172,7 +172,9 @@ class rtl_platform {
     uint64_t m_evaluated = 0;
     pci_bus_state m_bus_prev;   // the bus in the last settled clock
     uint32_t m_gnt_n = ~0u;     // GNT# in the last settled clock
-    std::vector<pci_drive> m_drives;
+    std::vector<pci_drive> m_drives;  // every agent's, in the current clock
+    pci_lines m_lines;                // ... as masks (the monitor's view)
+    uint32_t m_ad_in[k_agent_first_device + EDU_RTL_MAX_EDU] = {};
     // INTA# by clock (changes only), for a host clock behind the devices'.
     std::vector<std::pair<uint64_t, bool>> m_inta_hist;
 
