@@ -79,7 +79,8 @@ class edu_tlm : public sc_core::sc_module
 
     /* Waveforms: edu_status, edu_irq_status, edu_fact_busy, edu_dma_busy,
      * each name after 'prefix' ("" or "edu1." for a second device). */
-    void trace(sc_core::sc_trace_file *tf, const std::string &prefix) const;
+    void trace_signals(sc_core::sc_trace_file *tf,
+                       const std::string &prefix) const;
 
     /* Called by pci_host_tlm (the C model's port and note hooks). */
     void bus_master(bool write, uint64_t addr, void *buf, size_t len,

@@ -163,7 +163,7 @@ class pci_host_tlm : public sc_core::sc_module
     /* Grant DMI for RAM (on by default); off also stops using DMI to RAM. */
     void set_dmi(bool on);
     /* Waveforms: pci_inta_n and the transaction marker (docs/tlm.md). */
-    void trace(sc_core::sc_trace_file *tf);
+    void trace_signals(sc_core::sc_trace_file *tf);
     /* State changes reported for a clock the kernel had passed (never
      * expected; the tests check it stays 0). */
     unsigned long late_changes() const

@@ -270,7 +270,8 @@ void edu_tlm::update_signals()
     }
 }
 
-void edu_tlm::trace(sc_core::sc_trace_file *tf, const std::string &prefix) const
+void edu_tlm::trace_signals(sc_core::sc_trace_file *tf,
+                            const std::string &prefix) const
 {
     sc_core::sc_trace(tf, m_status, prefix + "edu_status");
     sc_core::sc_trace(tf, m_irq_status, prefix + "edu_irq_status");

@@ -674,7 +674,7 @@ void pci_host_tlm::update_signals()
     schedule_update();
 }
 
-void pci_host_tlm::trace(sc_core::sc_trace_file *tf)
+void pci_host_tlm::trace_signals(sc_core::sc_trace_file *tf)
 {
     sc_core::sc_trace(tf, m_inta_n, "pci_inta_n");
     sc_core::sc_trace(tf, m_txn, "tlm_txn");

@@ -113,7 +113,7 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
     std::fclose(probe);
     m_tf = sc_core::sc_create_vcd_trace_file((m_vcd_path + ".tmp").c_str());
     m_tf->set_time_unit(1, sc_core::SC_NS);
-    host.trace(m_tf);
+    host.trace_signals(m_tf);
     /* The first device (devfn order) at the top, as in the C model's. */
     for (auto &e : edu) {
         by_devfn.push_back(e.get());
@@ -123,7 +123,7 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                   return a->function()->devfn < b->function()->devfn;
               });
     for (size_t k = 0; k < by_devfn.size(); k++) {
-        by_devfn[k]->trace(m_tf, k ? "edu" + std::to_string(k) + "." : "");
+        by_devfn[k]->trace_signals(m_tf, k ? "edu" + std::to_string(k) + "." : "");
     }
 }
 

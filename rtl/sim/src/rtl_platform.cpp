@@ -291,7 +291,7 @@ bool rtl_platform::settle(uint64_t host_ask)
         const pci_drive &d = m_drives[a];
         const uint32_t bit = 1u << a;
 
-        if (d.ad_oe || m_ad_in[a] != d.ad) {
+        if (m_ad_in[a] != d.ad) {
             b->ad_i[a] = d.ad;  // only what changes: the model is wide
             m_ad_in[a] = d.ad;
         }
