@@ -7,7 +7,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh" run
 "$top/scripts/build.sh" "$top/build/release" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DEDU_TESTS=OFF
+    -DEDU_TESTS=OFF
 tb="$top/build/release/testbench/edu-tb"
 cd "$top"
 
