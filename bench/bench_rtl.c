@@ -30,7 +30,7 @@
 #include "edu/rtl.h"
 
 #define BAR0 0xfe000000u
-#define RAM  0x00100000u
+#define RAM 0x00100000u
 
 /* CPU time of this process, in seconds. */
 static double cpu_s(void)
@@ -148,9 +148,9 @@ static double icarus(const char *dir, const char *stim, uint64_t *clocks,
     double t;
     FILE *p;
 
-    snprintf(cmd, sizeof(cmd), "%s -g2012 -o %s/replay.vvp %s %s %s 2>/dev/null",
-             EDU_IVERILOG, dir, EDU_RTL_SV_LIST, EDU_SIM_BUS_SV,
-             EDU_REPLAY_TB_SV);
+    snprintf(cmd, sizeof(cmd),
+             "%s -g2012 -o %s/replay.vvp %s %s %s 2>/dev/null", EDU_IVERILOG,
+             dir, EDU_RTL_SV_LIST, EDU_SIM_BUS_SV, EDU_REPLAY_TB_SV);
     if (system(cmd) != 0) {
         return 0;
     }

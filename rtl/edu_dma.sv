@@ -84,7 +84,8 @@ module edu_dma (
   assign s_to_ram = to_ram_i;
   assign s_bufaddr = s_to_ram ? src_i : dst_i;
   assign s_end = s_bufaddr + count_i;
-  assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_pkg::EDU_DMA_BUF_ADDR && s_end <= BufEnd;
+  assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_pkg::EDU_DMA_BUF_ADDR &&
+                      s_end <= BufEnd;
 
   // The transfer decides EDU_T_DMA_START clocks after the command's data
   // phase whether it runs: from the start itself when that is one clock.

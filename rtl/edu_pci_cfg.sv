@@ -61,7 +61,8 @@ module edu_pci_cfg (
   logic [15:0] status;
   logic [15:0] msi_flags;
   assign command = {5'b0, command_q};
-  assign status = pci_pkg::PCI_STATUS_CAP_LIST | (intx_level_i ? pci_pkg::PCI_STATUS_INTERRUPT : 16'h0);
+  assign status = pci_pkg::PCI_STATUS_CAP_LIST |
+                  (intx_level_i ? pci_pkg::PCI_STATUS_INTERRUPT : 16'h0);
   assign msi_flags = pci_pkg::PCI_MSI_FLAGS_64BIT | {9'b0, msi_qsize_q, 3'b000, msi_en_q};
 
   // Read: the DWORD at addr_i.

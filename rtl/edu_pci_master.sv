@@ -141,8 +141,9 @@ module edu_pci_master (
         end else if (stop) begin
           state_d = StLast;   // disconnect or retry: the next phase is the final one
         end else if (!devsel_q && devsel_n_i) begin
-          // No DEVSEL# on the fourth clock after the address phase.
-          if (wait_q == 3'd3) begin
+          // No DEVSEL# by the fourth clock after the address phase (the
+        // table's EDU_T_MASTER_ABORT: these four, then an idle clock).
+          if (wait_q == 3'(edu_timing_pkg::EDU_T_MASTER_ABORT - 3)) begin
             abort_d = 1'b1;
             if (final_phase) begin
             state_d = StTurn;

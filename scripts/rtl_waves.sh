@@ -57,6 +57,7 @@ clock_step 0
 readl 0xfe000098
 readl 0xfe000098
 clock_step 0
+clock_step 3000
 QTEST
 "$tb" qtest --backend rtl --quiet --vcd "$out/rtl-waves.vcd" \
     <"$work/script.qtest" >"$work/answers"

@@ -37,8 +37,7 @@ static int rtl_check(Backend *b, int rc, const char *what)
                             edu_rtl_error(rtl_of(b)));
     }
     if (rc < 0) {
-        return backend_fail(b, rc, "rtl backend: %s: %s", what,
-                            strerror(-rc));
+        return backend_fail(b, rc, "rtl backend: %s: %s", what, strerror(-rc));
     }
     return 0;
 }
@@ -80,8 +79,8 @@ static int rtl_finish(Backend *b)
     int rc = edu_rtl_finish(r->rtl);
 
     if (rc < 0) {
-        return backend_fail(b, rc, "rtl backend: waveform %s: %s",
-                            r->vcd_path, strerror(-rc));
+        return backend_fail(b, rc, "rtl backend: waveform %s: %s", r->vcd_path,
+                            strerror(-rc));
     }
     return 0;
 }
@@ -97,29 +96,25 @@ static void rtl_destroy(Backend *b)
     }
 }
 
-static int rtl_io_read(Backend *b, uint16_t port, unsigned size,
-                       uint32_t *val)
+static int rtl_io_read(Backend *b, uint16_t port, unsigned size, uint32_t *val)
 {
     return rtl_check(b, edu_rtl_io_read(rtl_of(b), port, size, val),
                      "port read");
 }
 
-static int rtl_io_write(Backend *b, uint16_t port, uint32_t val,
-                        unsigned size)
+static int rtl_io_write(Backend *b, uint16_t port, uint32_t val, unsigned size)
 {
     return rtl_check(b, edu_rtl_io_write(rtl_of(b), port, val, size),
                      "port write");
 }
 
-static int rtl_mem_read(Backend *b, uint64_t addr, unsigned size,
-                        uint64_t *val)
+static int rtl_mem_read(Backend *b, uint64_t addr, unsigned size, uint64_t *val)
 {
     return rtl_check(b, edu_rtl_mem_read(rtl_of(b), addr, size, val),
                      "memory read");
 }
 
-static int rtl_mem_write(Backend *b, uint64_t addr, uint64_t val,
-                         unsigned size)
+static int rtl_mem_write(Backend *b, uint64_t addr, uint64_t val, unsigned size)
 {
     return rtl_check(b, edu_rtl_mem_write(rtl_of(b), addr, val, size),
                      "memory write");

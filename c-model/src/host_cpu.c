@@ -106,8 +106,7 @@ void host_cpu_mem_access(HostCpu *cpu, uint64_t addr, void *buf_, size_t len,
             /* Nobody claims it: a master abort per piece of at most 4. */
             stop = ops->next_window(cpu->opaque, addr);
             n = piece_size(addr,
-                           stop == UINT64_MAX ? len : MIN(len, stop - addr),
-                           4);
+                           stop == UINT64_MAX ? len : MIN(len, stop - addr), 4);
             ops->mem_unclaimed(cpu->opaque, addr, buf, n, write);
         }
         if (addr + n < addr) {
@@ -151,8 +150,8 @@ static void host_cpu_io_access(HostCpu *cpu, uint16_t port, uint8_t *buf,
                              write);
         } else {
             /* An I/O cycle nobody claims: master abort, reads all ones. */
-            uint32_t stop = p < PCI_CONFIG_ADDRESS_PORT ? PCI_CONFIG_ADDRESS_PORT
-                                                        : 0x10000;
+            uint32_t stop =
+                p < PCI_CONFIG_ADDRESS_PORT ? PCI_CONFIG_ADDRESS_PORT : 0x10000;
 
             n = piece_size(p, MIN(len, stop - p), 4);
             ops->io_unclaimed(cpu->opaque, (uint16_t)p, buf, n, write);
@@ -175,8 +174,7 @@ static bool valid_size(unsigned size, unsigned max)
     return size == 1 || size == 2 || size == 4 || (size == 8 && max == 8);
 }
 
-int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size,
-                     uint32_t *val)
+int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val)
 {
     uint8_t buf[4];
 
@@ -188,8 +186,7 @@ int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size,
     return 0;
 }
 
-int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val,
-                      unsigned size)
+int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
 {
     uint8_t buf[4];
 
@@ -201,8 +198,7 @@ int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val,
     return 0;
 }
 
-int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size,
-                      uint64_t *val)
+int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size, uint64_t *val)
 {
     HostWindow w;
     uint8_t buf[8];
@@ -220,8 +216,7 @@ int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size,
     return 0;
 }
 
-int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val,
-                       unsigned size)
+int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val, unsigned size)
 {
     HostWindow w;
     uint8_t buf[8];

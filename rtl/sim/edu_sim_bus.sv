@@ -58,7 +58,8 @@ module edu_sim_bus #(
   output logic                   pci_devsel_n,
   output logic                   pci_stop_n,
   output logic                   pci_inta_n,
-  output logic [7:0]             contention_o  // AD, C/BE#, PAR, FRAME#, IRDY#, TRDY#, DEVSEL#, STOP#
+  // more than one driver on: AD, C/BE#, PAR, FRAME#, IRDY#, TRDY#, DEVSEL#, STOP#
+  output logic [7:0]             contention_o
 );
 
   function automatic logic many(logic [Agents-1:0] oe);

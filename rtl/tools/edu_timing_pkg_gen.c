@@ -11,13 +11,53 @@
 
 #include "edu/timing.h"
 
+/* What the RTL can be built for: the state machines count in small
+ * registers, and a few entries are the PCI protocol's own. */
+static const char *edu_timing_unbuildable(void)
+{
+    if (EDU_T_ADDR != 1 || EDU_T_TURNAROUND != 1) {
+        return "ADDR and TURNAROUND are PCI's own: 1 clock each";
+    }
+    if (EDU_T_DECODE < 1 || EDU_T_DECODE > 3) {
+        return "DECODE must be 1 to 3 (medium to subtractive DEVSEL#)";
+    }
+    if (EDU_T_CFG_WAIT > 15 || EDU_T_BAR_WAIT > 15) {
+        return "CFG_WAIT and BAR_WAIT must be at most 15";
+    }
+    if (EDU_T_MASTER_ABORT != 6) {
+        return "MASTER_ABORT is PCI's: no DEVSEL# by the fourth clock "
+               "after the address phase, then an idle clock (6)";
+    }
+    if (EDU_T_ARB < 2 || EDU_T_ARB > 16) {
+        return "ARB must be 2 to 16 (GNT# at least a clock after REQ#, "
+               "FRAME# a clock after GNT#)";
+    }
+    if (EDU_T_BURST_BYTES < 4 || EDU_T_BURST_BYTES > 64 ||
+        (EDU_T_BURST_BYTES & (EDU_T_BURST_BYTES - 1))) {
+        return "BURST_BYTES must be a power of two from 4 to 64";
+    }
+    if (EDU_T_DMA_START < 1 || EDU_T_DMA_START > 255 || EDU_T_FACT_SETUP < 1 ||
+        EDU_T_FACT_SETUP > 255 || EDU_T_FACT_MUL < 1 || EDU_T_FACT_MUL > 255) {
+        return "DMA_START, FACT_SETUP and FACT_MUL must be 1 to 255 (the "
+               "RTL acts at the edge that ends the data phase, at the "
+               "earliest)";
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
+    const char *why = edu_timing_unbuildable();
     FILE *f;
 
     if (argc != 2) {
         fprintf(stderr, "usage: %s OUT.sv\n", argv[0]);
         return 2;
+    }
+    if (why) {
+        fprintf(stderr, "%s: the timing table cannot be built in RTL: %s\n",
+                argv[0], why);
+        return 1;
     }
     f = fopen(argv[1], "w");
     if (!f) {
@@ -35,14 +75,15 @@ int main(int argc, char **argv)
           "\n"
           "package edu_timing_pkg;\n",
           f);
-#define EDU_TIMING_SV(name, clocks, meaning)                                 \
-    fprintf(f, "\n  // %s\n  localparam int EDU_T_%s = %d;\n",      \
-            meaning, #name, (int)(clocks));
+#define EDU_TIMING_SV(name, clocks, meaning)                                   \
+    fprintf(f, "\n  // %s\n  localparam int EDU_T_%s = %d;\n", meaning, #name, \
+            (int)(clocks));
     EDU_TIMING_TABLE(EDU_TIMING_SV)
 #undef EDU_TIMING_SV
-    fprintf(f, "\n  // One PCI clock in ns at 33.33 MHz.\n"
-               "  localparam int EDU_CLOCK_NS_DEFAULT = %u;\n"
-               "\nendpackage\n",
+    fprintf(f,
+            "\n  // One PCI clock in ns at 33.33 MHz.\n"
+            "  localparam int EDU_CLOCK_NS_DEFAULT = %u;\n"
+            "\nendpackage\n",
             (unsigned)EDU_CLOCK_NS_DEFAULT);
     if (fclose(f) != 0) {
         fprintf(stderr, "%s: %s: write failed\n", argv[0], argv[1]);

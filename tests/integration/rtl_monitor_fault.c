@@ -15,7 +15,7 @@
 #include "edu/rtl.h"
 
 /* Configuration addresses: the edu at 00:04.0, nothing at 00:05.0. */
-#define EDU_CA    (PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8)
+#define EDU_CA (PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8)
 #define ABSENT_CA (PCI_CONFIG_ENABLE | PCI_DEVFN(5, 0) << 8)
 
 typedef struct Case {
@@ -23,18 +23,18 @@ typedef struct Case {
     const char *what;
     uint32_t config_address;
     int write;
-    const char *expect;     /* in the monitor's text */
+    const char *expect; /* in the monitor's text */
 } Case;
 
 static const Case cases[] = {
-    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, "FRAME# deasserted before IRDY#",
-     EDU_CA, 0, "FRAME# deasserted while IRDY# is deasserted"},
-    {EDU_RTL_FAULT_IRDY_WITHDRAWN, "IRDY# withdrawn while waiting",
-     ABSENT_CA, 0, "IRDY# deasserted before the data phase completed"},
-    {EDU_RTL_FAULT_AD_UNSTABLE, "write data changed while waiting",
-     ABSENT_CA, 1, "write data on AD changed"},
-    {EDU_RTL_FAULT_BAD_PARITY, "wrong PAR after the address phase", EDU_CA,
-     0, "PAR"},
+    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, "FRAME# deasserted before IRDY#", EDU_CA,
+     0, "FRAME# deasserted while IRDY# is deasserted"},
+    {EDU_RTL_FAULT_IRDY_WITHDRAWN, "IRDY# withdrawn while waiting", ABSENT_CA,
+     0, "IRDY# deasserted before the data phase completed"},
+    {EDU_RTL_FAULT_AD_UNSTABLE, "write data changed while waiting", ABSENT_CA,
+     1, "write data on AD changed"},
+    {EDU_RTL_FAULT_BAD_PARITY, "wrong PAR after the address phase", EDU_CA, 0,
+     "PAR"},
 };
 
 /* One configuration cycle through CONFIG_ADDRESS/CONFIG_DATA. */

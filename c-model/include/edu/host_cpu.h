@@ -25,8 +25,8 @@
 typedef struct HostWindow {
     uint64_t base;
     uint64_t size;
-    unsigned access_max;        /* widest access the region takes, bytes */
-    const void *handle;         /* the view's own (the C model's window) */
+    unsigned access_max; /* widest access the region takes, bytes */
+    const void *handle;  /* the view's own (the C model's window) */
 } HostWindow;
 
 typedef struct HostCpuOps {
@@ -45,13 +45,12 @@ typedef struct HostCpuOps {
                 bool write);
     /* A memory piece of 1, 2 or 4 bytes that nobody claims (reads: all
      * ones into buf). */
-    void (*mem_unclaimed)(void *opaque, uint64_t addr, uint8_t *buf,
-                          size_t n, bool write);
+    void (*mem_unclaimed)(void *opaque, uint64_t addr, uint8_t *buf, size_t n,
+                          bool write);
     /* A piece of CONFIG_DATA: 'n' bytes at port 0xCFC + port_off with the
      * latch at 'config_address' (host_cpu_config_decode() says where). */
     void (*config_data)(void *opaque, uint32_t config_address,
-                        unsigned port_off, uint8_t *buf, size_t n,
-                        bool write);
+                        unsigned port_off, uint8_t *buf, size_t n, bool write);
     /* An I/O piece nobody claims (reads: all ones into buf). */
     void (*io_unclaimed)(void *opaque, uint16_t port, uint8_t *buf, size_t n,
                          bool write);
@@ -61,7 +60,7 @@ typedef struct HostCpu {
     const HostCpuOps *ops;
     void *opaque;
     uint64_t ram_size;
-    uint32_t config_address;    /* the CONFIG_ADDRESS latch */
+    uint32_t config_address; /* the CONFIG_ADDRESS latch */
 } HostCpu;
 
 void host_cpu_init(HostCpu *cpu, const HostCpuOps *ops, void *opaque,
@@ -69,10 +68,8 @@ void host_cpu_init(HostCpu *cpu, const HostCpuOps *ops, void *opaque,
 
 /* Port I/O of 1, 2 or 4 bytes; memory of 1, 2, 4 or 8 bytes (-EINVAL for
  * another size); memory of any length. */
-int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size,
-                     uint32_t *val);
-int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val,
-                      unsigned size);
+int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val);
+int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size);
 int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size,
                       uint64_t *val);
 int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val,
@@ -84,7 +81,7 @@ void host_cpu_mem_access(HostCpu *cpu, uint64_t addr, void *buf, size_t len,
  * to 'devfn', register (CONFIG_ADDRESS | port offset) & 0xff, as QEMU
  * does; a function gives min(n, 256 - reg) bytes (the rest read 0). */
 typedef struct HostConfigCycle {
-    bool enabled;               /* CONFIG_ADDRESS bit 31 */
+    bool enabled; /* CONFIG_ADDRESS bit 31 */
     unsigned bus;
     unsigned devfn;
     unsigned reg;

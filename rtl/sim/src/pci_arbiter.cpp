@@ -1,14 +1,19 @@
 // The PCI arbiter (see pci_arbiter.h).
 #include "pci_arbiter.h"
 
-namespace edu_rtl {
+extern "C" {
+#include "edu/timing.h"
+}
+
+namespace edu_rtl
+{
 
 void pci_arbiter::observe(uint64_t clock, const pci_bus_state &prev,
                           uint32_t req_n, const unsigned *asks)
 {
     m_free = prev.idle();
     if (m_granted >= 0) {
-        if (!prev.frame_n && clock - 1 > m_grant_clock) {
+        if (!prev.frame_n && clock + 1 > m_grant_clock + EDU_T_ARB) {
             // The granted device's address phase: GNT# goes with the next
             // clock, and its oldest request is served.
             if (!m_asks[m_granted].empty()) {
@@ -16,7 +21,7 @@ void pci_arbiter::observe(uint64_t clock, const pci_bus_state &prev,
             }
             m_granted = -1;
         } else if ((req_n >> m_granted) & 1 && clock > m_grant_clock + 2) {
-            m_granted = -1;   // it no longer wants the bus
+            m_granted = -1; // it no longer wants the bus
         }
     }
     for (unsigned d = 0; d < m_n_dev; d++) {
@@ -24,7 +29,7 @@ void pci_arbiter::observe(uint64_t clock, const pci_bus_state &prev,
             m_asks[d].push_back(clock);
         }
         if ((req_n >> d) & 1) {
-            m_asks[d].clear();  // nothing waits
+            m_asks[d].clear(); // nothing waits
             m_req_since[d] = k_never;
         } else if (m_req_since[d] == k_never) {
             m_req_since[d] = clock;
@@ -76,7 +81,8 @@ void pci_arbiter::grant(uint64_t clock, int who)
 
 uint32_t pci_arbiter::gnt_n(uint64_t clock) const
 {
-    if (m_granted >= 0 && clock > m_grant_clock) {
+    // GNT# in the last clock of EDU_T_ARB; FRAME# follows it.
+    if (m_granted >= 0 && clock + 2 > m_grant_clock + EDU_T_ARB) {
         return ~(1u << m_granted);
     }
     return ~0u;

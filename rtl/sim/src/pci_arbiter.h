@@ -6,9 +6,10 @@
 // device also counts its requests as it asks for them (edu_top's
 // req_asks_o), and each address phase of the device serves its oldest.
 // Granted at clock E (the bus's first free clock at or after the ask),
-// the device sees GNT# at E+1 and drives FRAME# at E+2 (EDU_T_ARB = 2).  The host bridge owns the arbiter: it starts its
-// address phase in the clock it wins.  The bus is free in a clock after
-// an idle one (FRAME# and IRDY# deasserted) when nobody is granted.
+// the device sees GNT# at E+1 and drives FRAME# at E+2 (EDU_T_ARB = 2).  The
+// host bridge owns the arbiter: it starts its address phase in the clock it
+// wins.  The bus is free in a clock after an idle one (FRAME# and IRDY#
+// deasserted) when nobody is granted.
 #ifndef EDU_RTL_PCI_ARBITER_H
 #define EDU_RTL_PCI_ARBITER_H
 
@@ -18,9 +19,11 @@
 #include "edu/rtl.h"
 #include "pci_signals.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
-class pci_arbiter {
+class pci_arbiter
+{
   public:
     explicit pci_arbiter(unsigned n_dev) : m_n_dev(n_dev)
     {
@@ -44,7 +47,7 @@ class pci_arbiter {
 
     bool idle() const
     {
-        return m_granted < 0 && m_req_n == (1u << m_n_dev) - 1;
+        return m_granted < 0 && (~m_req_n & ((1u << m_n_dev) - 1)) == 0;
     }
     // The clock a device's oldest waiting request was asked at (k_never:
     // not asking).
@@ -53,10 +56,10 @@ class pci_arbiter {
   private:
     unsigned m_n_dev;
     std::deque<uint64_t> m_asks[EDU_RTL_MAX_EDU]; // waiting requests
-    uint64_t m_req_since[EDU_RTL_MAX_EDU];      // REQ# asserted from
-    uint32_t m_req_n = ~0u;         // REQ# in the current clock
-    bool m_free = true;             // the previous clock was idle
-    int m_granted = -1;             // device granted, until its address phase
+    uint64_t m_req_since[EDU_RTL_MAX_EDU];        // REQ# asserted from
+    uint32_t m_req_n = ~0u;                       // REQ# in the current clock
+    bool m_free = true;                           // the previous clock was idle
+    int m_granted = -1; // device granted, until its address phase
     uint64_t m_grant_clock = 0;
 };
 

@@ -7,7 +7,8 @@ extern "C" {
 #include "edu/timing.h"
 }
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
 uint32_t pci_host_target::read_dword() const
 {
@@ -61,7 +62,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
         } else if ((prev.cbe_n == k_cmd_cfg_read ||
                     prev.cbe_n == k_cmd_cfg_write) &&
                    (prev.ad & (1u << 16)) && (prev.ad & 0x703) == 0) {
-            m_config = true;    // type 0, slot 0 (IDSEL on AD[16]), function 0
+            m_config = true; // type 0, slot 0 (IDSEL on AD[16]), function 0
         } else {
             break;
         }
@@ -75,7 +76,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
             m_count--;
             break;
         }
-        m_count = m_config ? EDU_T_CFG_WAIT
+        m_count = m_config  ? EDU_T_CFG_WAIT
                   : m_write ? EDU_T_RAM_WRITE_WAIT
                             : EDU_T_RAM_READ_WAIT;
         m_state = m_count ? st_wait : st_data;
@@ -92,7 +93,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
         break;
     case st_data:
         if (prev.irdy_n) {
-            break;              // the master waits
+            break; // the master waits
         }
         if (m_write) {
             write_dword(prev.ad, prev.cbe_n);

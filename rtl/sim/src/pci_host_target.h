@@ -19,9 +19,11 @@ extern "C" {
 }
 #include "pci_signals.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
-class pci_host_target {
+class pci_host_target
+{
   public:
     pci_host_target(uint8_t *ram, uint64_t ram_size, PciConfig *bridge)
         : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge)
@@ -49,11 +51,11 @@ class pci_host_target {
     PciConfig *m_cfg;
 
     state m_state = st_idle;
-    bool m_idle_before = true;  // the bus was idle the clock before 'prev'
+    bool m_idle_before = true; // the bus was idle the clock before 'prev'
     bool m_config = false;
     bool m_write = false;
-    uint32_t m_addr = 0;        // DWORD-aligned byte address (or register)
-    unsigned m_count = 0;       // clocks left in decode or wait
+    uint32_t m_addr = 0;  // DWORD-aligned byte address (or register)
+    unsigned m_count = 0; // clocks left in decode or wait
     pci_drive m_last;
     uint8_t m_last_cbe_n = 0xf; // C/BE# on the bus the clock before
 };

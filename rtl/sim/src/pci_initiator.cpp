@@ -1,7 +1,12 @@
 // The host bridge as PCI initiator (see pci_initiator.h).
 #include "pci_initiator.h"
 
-namespace edu_rtl {
+extern "C" {
+#include "edu/timing.h"
+}
+
+namespace edu_rtl
+{
 
 void pci_initiator::begin(const pci_request &req)
 {
@@ -52,11 +57,11 @@ void pci_initiator::edge(const pci_bus_state &prev)
         if ((completed && final_phase) || (stopped && final_phase)) {
             m_state = st_turn;
         } else if (stopped) {
-            m_state = st_last;     // disconnect or retry: FRAME# goes
+            m_state = st_last; // disconnect or retry: FRAME# goes
         } else if (m_state == st_last && m_abort) {
             m_state = st_turn;
         } else if (!m_devsel && prev.devsel_n) {
-            if (++m_wait == 4) {
+            if (++m_wait == EDU_T_MASTER_ABORT - 2) {
                 // Master abort: nobody claimed it by the fourth clock.
                 m_abort = true;
                 m_state = final_phase ? st_turn : st_last;
@@ -88,7 +93,7 @@ pci_drive pci_initiator::out() const
     case st_addr:
         d.frame_n = false;
         d.frame_oe = true;
-        d.ad = (uint32_t)m_req.addr;  // the low half first in a DAC
+        d.ad = (uint32_t)m_req.addr; // the low half first in a DAC
         d.ad_oe = true;
         d.cbe_n = dac() ? (uint8_t)k_cmd_dac : m_req.cmd;
         d.cbe_oe = true;
@@ -117,7 +122,7 @@ pci_drive pci_initiator::out() const
         case EDU_RTL_FAULT_FRAME_BEFORE_IRDY:
             if (m_clock_in_txn == 1) {
                 d.frame_n = true;
-                d.irdy_n = true;      // asserted a clock late
+                d.irdy_n = true; // asserted a clock late
             }
             break;
         case EDU_RTL_FAULT_IRDY_WITHDRAWN:
@@ -135,7 +140,7 @@ pci_drive pci_initiator::out() const
         }
         break;
     case st_turn:
-        d.irdy_n = true;              // driven high once before release
+        d.irdy_n = true; // driven high once before release
         d.irdy_oe = true;
         break;
     }

@@ -16,23 +16,25 @@
 #include "edu/rtl.h"
 #include "pci_signals.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
 struct pci_request {
     uint8_t cmd = 0;
-    uint64_t addr = 0;       // AD of the address phase(s)
-    unsigned phases = 1;     // 1 or 2
+    uint64_t addr = 0;   // AD of the address phase(s)
+    unsigned phases = 1; // 1 or 2
     uint8_t be_n[2] = {0, 0};
     uint32_t wdata[2] = {0, 0};
 };
 
 struct pci_result {
-    bool claimed = false;    // some target asserted DEVSEL#
-    unsigned done = 0;       // data phases completed
+    bool claimed = false; // some target asserted DEVSEL#
+    unsigned done = 0;    // data phases completed
     uint32_t rdata[2] = {~0u, ~0u};
 };
 
-class pci_initiator {
+class pci_initiator
+{
   public:
     // Starts 'req': its (first) address phase is the current clock.
     void begin(const pci_request &req);
@@ -74,11 +76,11 @@ class pci_initiator {
     state m_state = st_idle;
     pci_request m_req;
     pci_result m_result;
-    unsigned m_phase = 0;        // the data phase under way
-    unsigned m_wait = 0;         // data clocks without DEVSEL#
+    unsigned m_phase = 0; // the data phase under way
+    unsigned m_wait = 0;  // data clocks without DEVSEL#
     bool m_devsel = false;
     bool m_abort = false;
-    pci_drive m_last;            // what was driven in the previous clock
+    pci_drive m_last; // what was driven in the previous clock
     EduRtlFault m_fault = EDU_RTL_FAULT_NONE;
     EduRtlFault m_active_fault = EDU_RTL_FAULT_NONE;
     unsigned m_clock_in_txn = 0; // clocks since the address phase

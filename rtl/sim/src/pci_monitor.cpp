@@ -4,12 +4,14 @@
 #include <cinttypes>
 #include <cstdio>
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
-namespace {
+namespace
+{
 
-const char *const k_line_name[8] = {"AD",     "C/BE#",   "PAR",  "FRAME#",
-                                    "IRDY#",  "TRDY#",   "DEVSEL#", "STOP#"};
+const char *const k_line_name[8] = {"AD",    "C/BE#", "PAR",     "FRAME#",
+                                    "IRDY#", "TRDY#", "DEVSEL#", "STOP#"};
 
 // The agent that drives 'line' (the lowest one, if several), or -1.
 int owner(const pci_lines &d, unsigned line)
@@ -43,8 +45,8 @@ void pci_monitor::fail(uint64_t clock, const std::string &what)
     if (!m_error.empty()) {
         return;
     }
-    snprintf(head, sizeof(head), "PCI protocol violation at clock %" PRIu64 ": ",
-             clock);
+    snprintf(head, sizeof(head),
+             "PCI protocol violation at clock %" PRIu64 ": ", clock);
     m_error = head + what;
 }
 
@@ -87,9 +89,8 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
     // The data phase of the previous clock: did it complete?
     const bool prev_xfer = m_in_txn && !prev.irdy_n && !prev.devsel_n &&
                            (!prev.trdy_n || !prev.stop_n);
-    const bool prev_target_abort = m_in_txn && !prev.irdy_n &&
-                                   prev.devsel_n && !prev.stop_n &&
-                                   m_devsel_seen;
+    const bool prev_target_abort = m_in_txn && !prev.irdy_n && prev.devsel_n &&
+                                   !prev.stop_n && m_devsel_seen;
     const bool abort_time = !m_devsel_seen && clock - m_addr_clock >= 5;
 
     if (m_in_txn && !prev.devsel_n) {
@@ -108,8 +109,8 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
         }
         if (master >= (int)k_agent_first_device &&
             ((prev_gnt_n >> (master - (int)k_agent_first_device)) & 1)) {
-            fail(clock, agent_name(master) +
-                            " starts a transaction without GNT#");
+            fail(clock,
+                 agent_name(master) + " starts a transaction without GNT#");
         }
         if (owner(drive, 0) != master || owner(drive, 1) != master) {
             fail(clock, "the address phase without AD and C/BE# driven by "
@@ -181,8 +182,8 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
     if (addr_phase && (!cur.devsel_n || !cur.trdy_n)) {
         fail(clock, "DEVSEL# or TRDY# in the address phase");
     }
-    if (!m_in_txn && (!cur.devsel_n || !cur.trdy_n || !cur.stop_n ||
-                      !cur.irdy_n)) {
+    if (!m_in_txn &&
+        (!cur.devsel_n || !cur.trdy_n || !cur.stop_n || !cur.irdy_n)) {
         fail(clock, "IRDY#, TRDY#, DEVSEL# or STOP# asserted outside a "
                     "transaction");
     }
@@ -209,11 +210,10 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
     // master gave up.
     if (m_in_txn && !addr_phase) {
         if (cur.idle()) {
-            m_in_txn = false;   // only a completed transaction goes idle
+            m_in_txn = false; // only a completed transaction goes idle
         }
     }
-    if (!m_in_txn && cur.frame_n && cur.irdy_n && !prev.stop_n &&
-        !cur.stop_n) {
+    if (!m_in_txn && cur.frame_n && cur.irdy_n && !prev.stop_n && !cur.stop_n) {
         fail(clock, "STOP# still asserted after the last data phase");
     }
 

@@ -23,16 +23,18 @@
 
 #include "pci_signals.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
-class pci_monitor {
+class pci_monitor
+{
   public:
     pci_monitor() = default;
 
     // Checks clock 'clock': the bus 'cur', who drives which line, GNT# of
     // the clock before.  False on the first violation (see error()).
-    bool check(uint64_t clock, const pci_bus_state &cur,
-               const pci_lines &drive, uint32_t prev_gnt_n);
+    bool check(uint64_t clock, const pci_bus_state &cur, const pci_lines &drive,
+               uint32_t prev_gnt_n);
     const std::string &error() const
     {
         return m_error;
@@ -48,11 +50,11 @@ class pci_monitor {
     std::string m_error;
     pci_bus_state m_prev;
     pci_lines m_prev_drive;
-    bool m_prev_addr_phase = false;  // the previous clock was an address phase
+    bool m_prev_addr_phase = false; // the previous clock was an address phase
     bool m_in_txn = false;
     bool m_write = false;
     bool m_dac = false;
-    uint64_t m_addr_clock = 0;       // the (last) address phase
+    uint64_t m_addr_clock = 0; // the (last) address phase
     bool m_devsel_seen = false;
 };
 

@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
 // What one agent drives in one clock: a value and an output enable per line.
 struct pci_drive {

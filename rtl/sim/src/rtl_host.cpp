@@ -17,9 +17,11 @@ extern "C" {
 }
 #include "rtl_platform.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
-namespace {
+namespace
+{
 
 // QEMU's edu takes BAR0 accesses of 4 to 8 bytes (its MemoryRegionOps).
 constexpr unsigned k_bar_access_min = 4;
@@ -102,8 +104,8 @@ void check_size(rtl_platform *p, uint64_t addr, unsigned n, bool write)
         EDU_LOG_GUEST_ERROR(p->log(),
                             "invalid %s of %u bytes at 0x%" PRIx64
                             " (BAR0 takes %u to %u)",
-                            write ? "write" : "read", n, addr,
-                            k_bar_access_min, k_bar_access_max);
+                            write ? "write" : "read", n, addr, k_bar_access_min,
+                            k_bar_access_max);
     }
 }
 
@@ -112,8 +114,7 @@ uint64_t rtl_bar_read(void *opaque, const HostWindow *w, uint64_t off,
 {
     rtl_platform *p = platform(opaque);
     uint64_t addr = w->base + off;
-    pci_request r = single(k_cmd_mem_read, addr, nullptr, n < 8 ? n : 4,
-                           false);
+    pci_request r = single(k_cmd_mem_read, addr, nullptr, n < 8 ? n : 4, false);
     pci_result res;
 
     check_size(p, addr, n, false);
@@ -170,8 +171,8 @@ void rtl_mem_unclaimed(void *opaque, uint64_t addr, uint8_t *buf, size_t n,
                        bool write)
 {
     rtl_platform *p = platform(opaque);
-    pci_request r = single(write ? k_cmd_mem_write : k_cmd_mem_read, addr, buf,
-                           n, write);
+    pci_request r =
+        single(write ? k_cmd_mem_write : k_cmd_mem_read, addr, buf, n, write);
     pci_result res;
 
     if (!p->transaction(r, &res)) {
@@ -190,7 +191,7 @@ void rtl_io_unclaimed(void *opaque, uint16_t port, uint8_t *buf, size_t n,
         single(write ? k_cmd_io_write : k_cmd_io_read, port, buf, n, write);
     pci_result res;
 
-    r.addr = port;    // an I/O address is the byte address
+    r.addr = port; // an I/O address is the byte address
     if (!p->transaction(r, &res)) {
         res = pci_result{};
     }
@@ -211,8 +212,8 @@ uint32_t idsel_line(unsigned slot)
     return 0;
 }
 
-void rtl_config_data(void *opaque, uint32_t ca, unsigned port_off,
-                     uint8_t *buf, size_t n, bool write)
+void rtl_config_data(void *opaque, uint32_t ca, unsigned port_off, uint8_t *buf,
+                     size_t n, bool write)
 {
     rtl_platform *p = platform(opaque);
     HostConfigCycle c;
@@ -255,7 +256,7 @@ void rtl_config_data(void *opaque, uint32_t ca, unsigned port_off,
         return;
     }
     if (!res.claimed || c.bus != 0) {
-        memset(buf, 0xff, n);   // master abort
+        memset(buf, 0xff, n); // master abort
         return;
     }
     for (unsigned i = 0; i < n; i++) {
@@ -270,7 +271,7 @@ void rtl_config_data(void *opaque, uint32_t ca, unsigned port_off,
 
 extern const HostCpuOps k_rtl_host_ops;
 const HostCpuOps k_rtl_host_ops = {
-    rtl_find_window, rtl_next_window, rtl_bar_read,    rtl_bar_write,
+    rtl_find_window, rtl_next_window,   rtl_bar_read,    rtl_bar_write,
     rtl_ram,         rtl_mem_unclaimed, rtl_config_data, rtl_io_unclaimed,
 };
 

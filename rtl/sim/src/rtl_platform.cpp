@@ -17,14 +17,16 @@ extern "C" {
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
 extern const HostCpuOps k_rtl_host_ops; // rtl_host.cpp
 
-namespace {
+namespace
+{
 
-constexpr unsigned k_first_slot = 4;           // QEMU's addr=04.0
-constexpr uint64_t k_settle_limit = 1u << 24;  // clocks a bus may stay busy
+constexpr unsigned k_first_slot = 4;          // QEMU's addr=04.0
+constexpr uint64_t k_settle_limit = 1u << 24; // clocks a bus may stay busy
 
 // The AD line a slot's IDSEL is wired to (docs/waves.md): AD[16 + slot],
 // slots 16 to 20 on AD[11..15]; none for the others.
@@ -85,7 +87,7 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     m_clock_ns = cfg->clock_ns ? cfg->clock_ns : EDU_CLOCK_NS_DEFAULT;
     m_ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
     m_dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT;
-    m_log.fn = cfg->quiet ? nullptr
+    m_log.fn = cfg->quiet    ? nullptr
                : cfg->log_fn ? cfg->log_fn
                              : edu_log_stderr;
     m_log.opaque = cfg->log_opaque;
@@ -102,7 +104,8 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
         }
         for (unsigned j = 0; j < i; j++) {
             if (m_dev[j].slot == m_dev[i].slot) {
-                err = "two edu devices in slot " + std::to_string(m_dev[i].slot);
+                err =
+                    "two edu devices in slot " + std::to_string(m_dev[i].slot);
                 return -EINVAL;
             }
         }
@@ -190,7 +193,7 @@ void rtl_platform::reset()
         m->rst_n = 1;
         m->eval();
     }
-    m_clock = UINT64_MAX;   // the first rise() makes it clock 0
+    m_clock = UINT64_MAX; // the first rise() makes it clock 0
     m_settled = true;
 }
 
@@ -292,7 +295,7 @@ bool rtl_platform::settle(uint64_t host_ask)
         const uint32_t bit = 1u << a;
 
         if (m_ad_in[a] != d.ad) {
-            b->ad_i[a] = d.ad;  // only what changes: the model is wide
+            b->ad_i[a] = d.ad; // only what changes: the model is wide
             m_ad_in[a] = d.ad;
         }
         cbe |= (uint64_t)(d.cbe_n & 0xf) << (4 * a);
@@ -378,17 +381,17 @@ bool rtl_platform::settle(uint64_t host_ask)
         // The host side's drivers and GNT#: the stimulus of this clock.
         const pci_drive &i = m_drives[k_agent_host_initiator];
         const pci_drive &t = m_drives[k_agent_host_target];
-        unsigned flags =
-            (i.ad_oe || t.ad_oe) | (i.cbe_oe << 1) |
-            ((i.par_oe ? i.par : t.par) << 2) | ((i.par_oe || t.par_oe) << 3) |
-            (i.frame_n << 4) | (i.frame_oe << 5) | (i.irdy_n << 6) |
-            (i.irdy_oe << 7) | (t.trdy_n << 8) | (t.trdy_oe << 9) |
-            (t.devsel_n << 10) | (t.devsel_oe << 11) | (t.stop_n << 12) |
-            (t.stop_oe << 13);
+        unsigned flags = (i.ad_oe || t.ad_oe) | (i.cbe_oe << 1) |
+                         ((i.par_oe ? i.par : t.par) << 2) |
+                         ((i.par_oe || t.par_oe) << 3) | (i.frame_n << 4) |
+                         (i.frame_oe << 5) | (i.irdy_n << 6) |
+                         (i.irdy_oe << 7) | (t.trdy_n << 8) | (t.trdy_oe << 9) |
+                         (t.devsel_n << 10) | (t.devsel_oe << 11) |
+                         (t.stop_n << 12) | (t.stop_oe << 13);
 
         std::fprintf(m_record, "%08x %x %04x %02x %08x %x\n",
-                     i.ad_oe ? i.ad : t.ad, i.cbe_n & 0xf, flags,
-                     gnt_n & 0xff, cur.ad,
+                     i.ad_oe ? i.ad : t.ad, i.cbe_n & 0xf, flags, gnt_n & 0xff,
+                     cur.ad,
                      cur.frame_n | cur.irdy_n << 1 | cur.trdy_n << 2 |
                          cur.devsel_n << 3);
     }
@@ -441,7 +444,7 @@ void rtl_platform::run_until(uint64_t clock)
             settle(k_never);
         }
         if (m_clock + 1 < clock && quiescent()) {
-            m_clock = clock - 1;   // nothing changes on an idle platform
+            m_clock = clock - 1; // nothing changes on an idle platform
         }
         rise();
     }

@@ -36,15 +36,16 @@ class VerilatedVcdC;
 class Vedu_sim_bus;
 class Vedu_sim_dev;
 
-namespace edu_rtl {
+namespace edu_rtl
+{
 
 struct rtl_device {
     unsigned slot = 0;
-    int idsel_bit = -1;         // AD line wired to its IDSEL (-1: none)
+    int idsel_bit = -1; // AD line wired to its IDSEL (-1: none)
     Vedu_sim_dev *model = nullptr;
-    pci_drive drive;            // its drivers in the current clock
+    pci_drive drive; // its drivers in the current clock
     bool req_n = true;
-    unsigned asks = 0;          // bus-master requests asked in this clock
+    unsigned asks = 0; // bus-master requests asked in this clock
     bool inta = false;
     bool idle = true;
     uint32_t bar0_base = 0;
@@ -52,7 +53,8 @@ struct rtl_device {
     EduState state{};
 };
 
-class rtl_platform {
+class rtl_platform
+{
   public:
     rtl_platform();
     ~rtl_platform();
@@ -166,14 +168,14 @@ class rtl_platform {
     // Time
     unsigned m_clock_ns = 30;
     uint64_t m_dma_mask = 0;
-    uint64_t m_clock = 0;       // the current clock (its rising edge is done)
-    bool m_settled = false;     // ... and the rest of it
+    uint64_t m_clock = 0;   // the current clock (its rising edge is done)
+    bool m_settled = false; // ... and the rest of it
     uint64_t m_host_now = 0;
     uint64_t m_evaluated = 0;
-    pci_bus_state m_bus_prev;   // the bus in the last settled clock
-    uint32_t m_gnt_n = ~0u;     // GNT# in the last settled clock
-    std::vector<pci_drive> m_drives;  // every agent's, in the current clock
-    pci_lines m_lines;                // ... as masks (the monitor's view)
+    pci_bus_state m_bus_prev;        // the bus in the last settled clock
+    uint32_t m_gnt_n = ~0u;          // GNT# in the last settled clock
+    std::vector<pci_drive> m_drives; // every agent's, in the current clock
+    pci_lines m_lines;               // ... as masks (the monitor's view)
     uint32_t m_ad_in[k_agent_first_device + EDU_RTL_MAX_EDU] = {};
     // INTA# by clock (changes only), for a host clock behind the devices'.
     std::vector<std::pair<uint64_t, bool>> m_inta_hist;

@@ -13,7 +13,8 @@ struct EduRtl {
     edu_rtl::rtl_platform p;
 };
 
-namespace {
+namespace
+{
 
 int status(const EduRtl *rtl, int rc)
 {
@@ -79,8 +80,7 @@ int edu_rtl_mem_read(EduRtl *rtl, uint64_t addr, unsigned size, uint64_t *val)
     return status(rtl, host_cpu_mem_read(rtl->p.cpu(), addr, size, val));
 }
 
-int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val,
-                      unsigned size)
+int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val, unsigned size)
 {
     if (rtl->p.failed()) {
         return -EIO;
@@ -103,8 +103,7 @@ int edu_rtl_mem_write_buf(EduRtl *rtl, uint64_t addr, const void *buf,
     if (rtl->p.failed()) {
         return -EIO;
     }
-    host_cpu_mem_access(rtl->p.cpu(), addr, const_cast<void *>(buf), len,
-                        true);
+    host_cpu_mem_access(rtl->p.cpu(), addr, const_cast<void *>(buf), len, true);
     return status(rtl, 0);
 }
 

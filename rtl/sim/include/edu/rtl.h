@@ -48,7 +48,7 @@ typedef struct EduRtlConfig {
     const char *vcd_path;               /* NULL: no waveforms */
     EduLogFn log_fn;                    /* NULL: edu_log_stderr */
     void *log_opaque;
-    bool quiet;                         /* count guest errors, print none */
+    bool quiet; /* count guest errors, print none */
 } EduRtlConfig;
 
 /* NULL on failure, with the reason in err. */
@@ -60,10 +60,8 @@ void edu_rtl_destroy(EduRtl *rtl);
  * monitor has found a violation. */
 int edu_rtl_io_read(EduRtl *rtl, uint16_t port, unsigned size, uint32_t *val);
 int edu_rtl_io_write(EduRtl *rtl, uint16_t port, uint32_t val, unsigned size);
-int edu_rtl_mem_read(EduRtl *rtl, uint64_t addr, unsigned size,
-                     uint64_t *val);
-int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val,
-                      unsigned size);
+int edu_rtl_mem_read(EduRtl *rtl, uint64_t addr, unsigned size, uint64_t *val);
+int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val, unsigned size);
 int edu_rtl_mem_read_buf(EduRtl *rtl, uint64_t addr, void *buf, size_t len);
 int edu_rtl_mem_write_buf(EduRtl *rtl, uint64_t addr, const void *buf,
                           size_t len);
