@@ -92,9 +92,13 @@ class cpu_tlm : public sc_core::sc_module
         sc_core::sc_simcontext *m_simc;
     };
 
+    void start_of_simulation() override;
     tlm::tlm_response_status transport(tlm::tlm_generic_payload &gp);
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
+    /* What 'bus' is bound to, where it is a pci_host_tlm (found at the
+     * start of the simulation): called without the virtual call. */
+    pci_host_tlm::cpu_interface *m_host_if;
     quantumkeeper m_qk;
     bool m_use_qk;
     bool m_use_dmi;

@@ -96,12 +96,19 @@ class edu_tlm : public sc_core::sc_module
     bool get_direct_mem_ptr(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
     void update_signals(); /* SC_METHOD */
 
-    fw_calls<edu_tlm, &edu_tlm::config_b_transport,
-             &edu_tlm::config_transport_dbg, &edu_tlm::get_direct_mem_ptr>
-        m_config_fw;
-    fw_calls<edu_tlm, &edu_tlm::bar_b_transport, &edu_tlm::bar_transport_dbg,
-             &edu_tlm::get_direct_mem_ptr>
-        m_bar_fw;
+  public:
+    /* The interfaces bound to 'config' and 'bar': pci_host_tlm finds them
+     * behind its sockets and calls them directly (fw_calls.h). */
+    using config_interface =
+        fw_calls<edu_tlm, &edu_tlm::config_b_transport,
+                 &edu_tlm::config_transport_dbg, &edu_tlm::get_direct_mem_ptr>;
+    using bar_interface =
+        fw_calls<edu_tlm, &edu_tlm::bar_b_transport,
+                 &edu_tlm::bar_transport_dbg, &edu_tlm::get_direct_mem_ptr>;
+
+  private:
+    config_interface m_config_fw;
+    bar_interface m_bar_fw;
 
     pci_host_tlm &m_host;
     EduDevice *m_edu;

@@ -8,7 +8,9 @@
  * of this bridge that was a sixth of the cost).  The member functions are
  * template arguments, so each call is a direct one.  nb_transport_fw
  * completes a BEGIN_REQ at once through b_transport (the base protocol's
- * early completion); this bridge's initiators never use it.
+ * early completion); this bridge's initiators never use it.  Final: an
+ * initiator that knows the concrete type (pci_host_tlm, for the edu
+ * devices' sockets) calls it without virtual dispatch.
  */
 #ifndef EDU_TLM_FW_CALLS_H
 #define EDU_TLM_FW_CALLS_H
@@ -20,15 +22,17 @@ template <typename M,
           void (M::*B)(tlm::tlm_generic_payload &, sc_core::sc_time &),
           unsigned int (M::*D)(tlm::tlm_generic_payload &),
           bool (M::*P)(tlm::tlm_generic_payload &, tlm::tlm_dmi &)>
-class fw_calls : public tlm::tlm_fw_transport_if<>
+class fw_calls final : public tlm::tlm_fw_transport_if<>
 {
   public:
     explicit fw_calls(M &m) : m_m(m)
     {
     }
 
-    void b_transport(tlm::tlm_generic_payload &gp,
-                     sc_core::sc_time &delay) override
+    /* Flattened: the module's transport function (and what it calls) is
+     * inlined, wherever this is instantiated or called directly. */
+    __attribute__((flatten)) void b_transport(tlm::tlm_generic_payload &gp,
+                                              sc_core::sc_time &delay) override
     {
         (m_m.*B)(gp, delay);
     }

@@ -50,14 +50,13 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "edu_tlm.h"
 #include "fw_calls.h"
 #include "timed_queue.h"
 
 extern "C" {
 #include "edu/host.h"
 }
-
-class edu_tlm;
 
 /* Marks a payload on pci_host_tlm::cpu as port I/O (address: the port). */
 class pci_io_extension : public tlm::tlm_extension<pci_io_extension>
@@ -280,14 +279,20 @@ class pci_host_tlm : public sc_core::sc_module
             m_run_ev.notify(delay_to(next));
         }
     }
+    void start_of_simulation() override;
     void run_devices();    /* SC_METHOD: the devices' work, in time */
     void update_signals(); /* SC_METHOD: INTA#, the marker */
     void schedule_update();
 
-    fw_calls<pci_host_tlm, &pci_host_tlm::cpu_b_transport,
-             &pci_host_tlm::cpu_transport_dbg,
-             &pci_host_tlm::cpu_get_direct_mem_ptr>
-        m_cpu_fw;
+  public:
+    /* The interface bound to 'cpu': cpu_tlm finds it behind its socket
+     * and calls it directly (fw_calls.h). */
+    using cpu_interface = fw_calls<pci_host_tlm, &pci_host_tlm::cpu_b_transport,
+                                   &pci_host_tlm::cpu_transport_dbg,
+                                   &pci_host_tlm::cpu_get_direct_mem_ptr>;
+
+  private:
+    cpu_interface m_cpu_fw;
     Host *m_host;
     PciBus *m_bus;
     unsigned long m_aborts; /* host_master_aborts() after the last access */
@@ -313,7 +318,12 @@ class pci_host_tlm : public sc_core::sc_module
     uint64_t m_region_last;
 
     std::vector<edu_tlm *> m_devs; /* by socket index */
-    int m_index[256];              /* socket index by devfn, or -1 */
+    /* What each 'config' and 'bar' socket is bound to, where it is an
+     * edu_tlm's interface (found at the start of the simulation): called
+     * directly, without the virtual call, on every register access. */
+    std::vector<edu_tlm::config_interface *> m_config_if;
+    std::vector<edu_tlm::bar_interface *> m_bar_if;
+    int m_index[256]; /* socket index by devfn, or -1 */
 
     tlm::tlm_generic_payload m_dev_gp; /* config and bar */
     tlm::tlm_generic_payload m_ram_gp;

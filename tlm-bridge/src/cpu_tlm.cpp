@@ -31,8 +31,9 @@ void cpu_tlm::quantumkeeper::sync()
 }
 
 cpu_tlm::cpu_tlm(const sc_core::sc_module_name &name)
-    : sc_core::sc_module(name), bus("bus"), m_qk(simcontext()), m_use_qk(true),
-      m_use_dmi(true), m_dmi_valid(false), m_dmi_accesses(0)
+    : sc_core::sc_module(name), bus("bus"), m_host_if(nullptr),
+      m_qk(simcontext()), m_use_qk(true), m_use_dmi(true), m_dmi_valid(false),
+      m_dmi_accesses(0)
 {
     bus.register_invalidate_direct_mem_ptr(this,
                                            &cpu_tlm::invalidate_direct_mem_ptr);
@@ -40,11 +41,20 @@ cpu_tlm::cpu_tlm(const sc_core::sc_module_name &name)
     m_qk.reset();
 }
 
+void cpu_tlm::start_of_simulation()
+{
+    m_host_if = dynamic_cast<pci_host_tlm::cpu_interface *>(bus.operator->());
+}
+
 inline tlm_response_status cpu_tlm::transport(tlm_generic_payload &gp)
 {
     sc_time local = m_qk.get_local_time();
 
-    bus->b_transport(gp, local);
+    if (m_host_if) {
+        m_host_if->b_transport(gp, local);
+    } else {
+        bus->b_transport(gp, local);
+    }
     m_qk.set(local);
     if (!m_use_qk || m_qk.need_sync()) {
         m_qk.sync();

@@ -114,9 +114,8 @@ inline tlm_response_status config_check(const tlm_generic_payload &gp)
 
 /* --- transport ---------------------------------------------------------- */
 
-/* (Hot path: inlined into its forward interface, instantiated below.) */
-__attribute__((always_inline)) inline void
-edu_tlm::bar_b_transport(tlm_generic_payload &gp, sc_time &delay)
+/* (Hot path: fw_calls inlines it into its callers.) */
+void edu_tlm::bar_b_transport(tlm_generic_payload &gp, sc_time &delay)
 {
     const tlm_response_status status =
         bar_check(gp, m_fn, m_bar_size, m_bar_lens);
