@@ -54,6 +54,7 @@ module edu_regs (
   output logic        msi_pending_o,  // MSI messages wait to be sent
   output logic [1:0]  msi_new_o,      // ... of which raised at the coming edge
   input  logic        msi_sent_i,     // the master takes one at the coming edge
+  input  logic        msi_again_i,    // ... one taken went undelivered: it waits again
 
   output logic [31:0] status_o,
   output logic [31:0] irq_status_o,
@@ -230,7 +231,7 @@ module edu_regs (
   logic [3:0]  cnt0, cnt1, cnt2;
   assign irq0 = irq_q;
   assign intx0 = msi_intx_clr_i ? 1'b0 : intx_q;
-  assign cnt0 = msi_cnt_q - (msi_sent_i ? 4'd1 : 4'd0);
+  assign cnt0 = msi_cnt_q - (msi_sent_i ? 4'd1 : 4'd0) + (msi_again_i ? 4'd1 : 4'd0);
   assign {irq1, intx1, cnt1} =
       (w_reg && w_off == edu_pkg::EDU_REG_IRQ_RAISE) ?
           raise(irq0, intx0, cnt0, w_val[31:0], msi_en_d_i, master_en_d_i) :
@@ -289,6 +290,7 @@ module edu_regs (
   assign dma_count_o = count_q;
   assign intx_level_o = intx_q;
   assign msi_pending_o = msi_cnt_q != '0;
+  // (A message that waits again asks again.)
   assign msi_new_o = 2'(msi_cnt_d + (msi_sent_i ? 4'd1 : 4'd0) - msi_cnt_q);
   assign status_o = status;
   assign irq_status_o = irq_q;

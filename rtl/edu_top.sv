@@ -103,7 +103,7 @@ module edu_top (
   logic        dma_start, dma_done;
   logic        dma_to_ram;
   logic [63:0] dma_src, dma_dst, dma_count;
-  logic        msi_pending, msi_sent;
+  logic        msi_pending, msi_sent, msi_again;
   logic [1:0]  msi_new;
 
   edu_regs u_regs (
@@ -136,6 +136,7 @@ module edu_top (
     .msi_pending_o  (msi_pending),
     .msi_new_o      (msi_new),
     .msi_sent_i     (msi_sent),
+    .msi_again_i    (msi_again),
     .status_o       (edu_status_o),
     .irq_status_o   (edu_irq_status_o),
     .dma_busy_o     (edu_dma_busy_o)
@@ -226,30 +227,60 @@ module edu_top (
   // raised.  When both wait, the one that asked first goes (at the same
   // clock, the MSI), as the C model books them.
 
-  logic dma_first_q;  // the DMA burst waiting asked before any MSI waiting
-  logic use_msi;      // the master's next transaction is an MSI
+  logic        dma_first_q;  // the DMA burst waiting asked before any MSI waiting
+  logic        use_msi;      // the master's next transaction is an MSI
+  logic        msi_moved_q;  // the message's data phase has completed
+  logic        msi_retry_q;  // the next message repeats the one retried
+  logic [63:2] msi_addr_q;   // the message under way (or retried)
+  logic [15:0] msi_data_q;
+  logic [63:2] msi_addr_next;
+  logic [15:0] msi_data_next;
 
   assign use_msi = msi_pending && !(d_want && dma_first_q);
   assign m_want = msi_pending || d_want;
   assign m_write = use_msi || d_write;
-  assign m_addr = use_msi ? msi_addr : d_addr;
+  assign m_addr = use_msi ? msi_addr_next : d_addr;
   assign m_beats = use_msi ? 5'd1 : d_beats;
   assign m_be_first_n = use_msi ? 4'b0000 : d_be_first_n;
   assign m_be_last_n = use_msi ? 4'b0000 : d_be_last_n;
-  assign m_wdata = msi_q ? {16'h0000, msi_data} : d_wdata;
+  assign m_wdata = msi_q ? {16'h0000, msi_data_q} : d_wdata;
   assign msi_sent = m_take && use_msi;
+
+  // A target may end the message's transaction before its data phase
+  // (retry, disconnect): the message then waits and asks again, unless
+  // bus mastering has been turned off meanwhile, and goes out as it was
+  // first (PCI: a retried transaction is repeated as it was), whatever the
+  // MSI capability says by then.
+  assign msi_again = m_end && msi_q && !m_abort && !msi_moved_q && master_en;
+  assign msi_addr_next = msi_retry_q ? msi_addr_q : msi_addr;
+  assign msi_data_next = msi_retry_q ? msi_data_q : msi_data;
 
   logic [1:0] asks_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       msi_q <= 1'b0;
+      msi_moved_q <= 1'b0;
+      msi_retry_q <= 1'b0;
+      msi_addr_q <= '0;
+      msi_data_q <= '0;
       dma_first_q <= 1'b0;
       asks_q <= '0;
     end else begin
       asks_q <= msi_new + {1'b0, d_ask};
       if (m_take) begin
         msi_q <= use_msi;
+        msi_moved_q <= 1'b0;
+      end else if (m_beat) begin
+        msi_moved_q <= 1'b1;
+      end
+      if (msi_sent) begin
+        msi_addr_q <= msi_addr_next;
+        msi_data_q <= msi_data_next;
+        msi_retry_q <= 1'b0;
+      end
+      if (msi_again) begin
+        msi_retry_q <= 1'b1;
       end
       dma_first_q <= d_want && !(m_take && !use_msi) && (dma_first_q || !msi_pending);
     end

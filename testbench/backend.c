@@ -20,6 +20,7 @@
     X(cmodel)                                                                  \
     X(tlm)                                                                     \
     X(rtl)                                                                     \
+    X(rtl_stress)                                                              \
     X(qemu)
 
 #define BACKEND_DECLARE(name) extern const BackendOps backend_##name##_ops;

@@ -42,7 +42,11 @@ static int rtl_check(Backend *b, int rc, const char *what)
     return 0;
 }
 
-static int rtl_create(Backend *b, const BackendConfig *cfg)
+/* rtl-stress: the seed of its host bridge's wait states, retries and
+ * disconnects (any fixed one: the same operations, the same run). */
+#define RTL_STRESS_SEED 0x9e3779b97f4a7c15ull
+
+static int rtl_open(Backend *b, const BackendConfig *cfg, uint64_t stress_seed)
 {
     EduRtlConfig rc = {
         .ram_size = cfg->ram_size,
@@ -50,6 +54,7 @@ static int rtl_create(Backend *b, const BackendConfig *cfg)
         .dma_mask = cfg->dma_mask,
         .vcd_path = cfg->vcd_path,
         .quiet = cfg->quiet,
+        .target_stress_seed = stress_seed,
     };
     RtlBackend *r;
     char err[256];
@@ -71,6 +76,16 @@ static int rtl_create(Backend *b, const BackendConfig *cfg)
     }
     r->clock_ns = edu_rtl_clock_ns(r->rtl);
     return 0;
+}
+
+static int rtl_create(Backend *b, const BackendConfig *cfg)
+{
+    return rtl_open(b, cfg, 0);
+}
+
+static int rtl_create_stress(Backend *b, const BackendConfig *cfg)
+{
+    return rtl_open(b, cfg, RTL_STRESS_SEED);
 }
 
 static int rtl_finish(Backend *b)
@@ -180,22 +195,26 @@ static unsigned long rtl_guest_errors(Backend *b)
     return edu_rtl_guest_errors(rtl_of(b));
 }
 
+/* Both backends but for how they are created. */
+#define RTL_BACKEND_OPS(create_fn)                                             \
+    .create = create_fn, .destroy = rtl_destroy, .io_read = rtl_io_read,       \
+    .io_write = rtl_io_write, .mem_read = rtl_mem_read,                        \
+    .mem_write = rtl_mem_write, .mem_read_buf = rtl_mem_read_buf,              \
+    .mem_write_buf = rtl_mem_write_buf, .advance = rtl_advance,                \
+    .now_ns = rtl_now_ns, .next_event_ns = rtl_next_event_ns,                  \
+    .intx = rtl_intx, .guest_errors = rtl_guest_errors, .finish = rtl_finish
+
 const BackendOps backend_rtl_ops = {
     .name = "rtl",
     .summary = "the SystemVerilog device, Verilated, on a signal-level PCI "
                "bus (30 ns clocks)",
-    .create = rtl_create,
-    .destroy = rtl_destroy,
-    .io_read = rtl_io_read,
-    .io_write = rtl_io_write,
-    .mem_read = rtl_mem_read,
-    .mem_write = rtl_mem_write,
-    .mem_read_buf = rtl_mem_read_buf,
-    .mem_write_buf = rtl_mem_write_buf,
-    .advance = rtl_advance,
-    .now_ns = rtl_now_ns,
-    .next_event_ns = rtl_next_event_ns,
-    .intx = rtl_intx,
-    .guest_errors = rtl_guest_errors,
-    .finish = rtl_finish,
+    RTL_BACKEND_OPS(rtl_create),
+};
+
+const BackendOps backend_rtl_stress_ops = {
+    .name = "rtl-stress",
+    .summary = "rtl, with a host bridge that answers DMA and MSI with random "
+               "wait states, retries and disconnects (same values, other "
+               "clocks)",
+    RTL_BACKEND_OPS(rtl_create_stress),
 };

@@ -18,6 +18,10 @@
 #define RND_BAR_SLOTS   ((DRV_MEM_WINDOW_END - DRV_MEM_WINDOW_BASE) >> 20)
 /* Long enough for QEMU's thread and its 100 ms DMA timer. */
 #define RND_WAIT_NS     2000000000ull
+/* A pause before looking for an MSI message, as a driver would take its
+ * interrupt first: on a bus whose target retries (rtl-stress) the message
+ * lands some clocks after the raise. */
+#define RND_MSI_SETTLE_NS 1000u
 /* QEMU's DMA takes 100 ms of real time: at most one per this many ops. */
 #define RND_OPS_PER_DMA 60
 
@@ -402,6 +406,7 @@ static void act_msi(Rnd *r)
                   rnd_chance(r, 60) ? PCI_MSI_FLAGS_ENABLE : 0, 2);
     drv_write(r->ls, d->bar0 + EDU_REG_IRQ_RAISE,
               1u << rnd_below(r, 32), 4);
+    drv_advance(r->ls, RND_MSI_SETTLE_NS);
     drv_read(r->ls, addr, 4);
     rnd_irq_status(r, d);
     rnd_maybe_ack(r, d);

@@ -44,6 +44,39 @@ bool pci_host_target::can_continue() const
     return (uint64_t)m_addr + 8 <= m_ram_size;
 }
 
+// 0..n-1 at random (xorshift64: the same for the same seed).
+unsigned pci_host_target::stress(unsigned n)
+{
+    m_rnd ^= m_rnd << 13;
+    m_rnd ^= m_rnd >> 7;
+    m_rnd ^= m_rnd << 17;
+    return (unsigned)(m_rnd % n);
+}
+
+// The coming data phase, after 'waits' wait states and any the stress
+// adds (two at most: far inside PCI's 16 clocks for the first data phase
+// and 8 for the others): with TRDY#, with STOP# (a retry when it is the
+// first), or as the last one, with TRDY# and STOP# together.
+void pci_host_target::begin_data_phase(unsigned waits)
+{
+    const unsigned k_plain = 15; // the roll for TRDY# after 'waits' alone
+    const unsigned roll = m_rnd && !m_config ? stress(16) : k_plain;
+
+    m_next = roll == 0 ? st_stop : roll == 1 ? st_data_stop : st_data;
+    if (m_next == st_stop) {
+        (m_moved ? m_stops.disconnects_without_data : m_stops.retries)++;
+    }
+    if (roll == 2 || roll == 3) {
+        waits += 1 + stress(2);
+    }
+    if (waits) {
+        m_state = st_wait;
+        m_count = waits - 1;
+    } else {
+        m_state = m_next;
+    }
+}
+
 void pci_host_target::edge(const pci_bus_state &prev)
 {
     const bool addr_phase = !prev.frame_n && m_idle_before;
@@ -67,6 +100,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
             break;
         }
         m_write = pci_cmd_is_write(prev.cbe_n);
+        m_moved = false;
         m_addr = m_config ? (prev.ad & 0xfc) : (prev.ad & ~3u);
         m_state = st_decode;
         m_count = EDU_T_DECODE - 1;
@@ -76,34 +110,37 @@ void pci_host_target::edge(const pci_bus_state &prev)
             m_count--;
             break;
         }
-        m_count = m_config  ? EDU_T_CFG_WAIT
-                  : m_write ? EDU_T_RAM_WRITE_WAIT
-                            : EDU_T_RAM_READ_WAIT;
-        m_state = m_count ? st_wait : st_data;
-        if (m_count) {
-            m_count--;
-        }
+        begin_data_phase(m_config  ? EDU_T_CFG_WAIT
+                         : m_write ? EDU_T_RAM_WRITE_WAIT
+                                   : EDU_T_RAM_READ_WAIT);
         break;
     case st_wait:
         if (m_count) {
             m_count--;
         } else {
-            m_state = st_data;
+            m_state = m_next;
         }
         break;
     case st_data:
+    case st_data_stop:
         if (prev.irdy_n) {
             break; // the master waits
         }
         if (m_write) {
             write_dword(prev.ad, prev.cbe_n);
         }
+        m_moved = true;
         if (prev.frame_n) {
             m_state = st_turn;
-        } else if (can_continue()) {
-            m_addr += 4;
-        } else {
+        } else if (m_state == st_data_stop) {
+            m_stops.disconnects_with_data++;
             m_state = st_stop;
+        } else if (!can_continue()) {
+            m_stops.disconnects_without_data++;
+            m_state = st_stop;
+        } else {
+            m_addr += 4;
+            begin_data_phase(0);
         }
         break;
     case st_stop:
@@ -120,15 +157,16 @@ void pci_host_target::edge(const pci_bus_state &prev)
 pci_drive pci_host_target::out() const
 {
     pci_drive d;
-    const bool claimed =
-        m_state == st_wait || m_state == st_data || m_state == st_stop;
+    const bool claimed = m_state == st_wait || m_state == st_data ||
+                         m_state == st_data_stop || m_state == st_stop;
+    const bool data = m_state == st_data || m_state == st_data_stop;
 
     d.par = pci_parity(m_last.ad, m_last_cbe_n);
     d.par_oe = m_last.ad_oe;
     if (claimed || m_state == st_turn) {
         d.devsel_n = !claimed;
-        d.trdy_n = m_state != st_data;
-        d.stop_n = m_state != st_stop;
+        d.trdy_n = !data;
+        d.stop_n = m_state != st_stop && m_state != st_data_stop;
         d.devsel_oe = d.trdy_oe = d.stop_oe = true;
     }
     if (claimed && !m_write) {

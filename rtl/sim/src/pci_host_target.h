@@ -9,6 +9,13 @@
 // past it is refused with a disconnect without data.  Memory at or above
 // the RAM's size, and dual address cycles, are not claimed: the master
 // gets a master abort.
+//
+// Stress (a non-zero seed): for the devices' memory transactions the
+// target also does, at random, what PCI allows it to and a bus master has
+// to cope with: wait states before any data phase, a retry (STOP# without
+// TRDY# in the first data phase), a disconnect with data (STOP# with
+// TRDY#) and one without (STOP# alone, after data).  The data end up the
+// same; the clocks do not.
 #ifndef EDU_RTL_PCI_HOST_TARGET_H
 #define EDU_RTL_PCI_HOST_TARGET_H
 
@@ -16,6 +23,7 @@
 
 extern "C" {
 #include "edu/pci.h"
+#include "edu/rtl.h"
 }
 #include "pci_signals.h"
 
@@ -25,8 +33,9 @@ namespace edu_rtl
 class pci_host_target
 {
   public:
-    pci_host_target(uint8_t *ram, uint64_t ram_size, PciConfig *bridge)
-        : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge)
+    pci_host_target(uint8_t *ram, uint64_t ram_size, PciConfig *bridge,
+                    uint64_t stress_seed = 0)
+        : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge), m_rnd(stress_seed)
     {
     }
 
@@ -38,17 +47,32 @@ class pci_host_target
     {
         return m_state == st_idle && !m_last.ad_oe;
     }
+    EduRtlTargetStops stops() const
+    {
+        return m_stops;
+    }
 
   private:
-    enum state { st_idle, st_decode, st_wait, st_data, st_stop, st_turn };
+    enum state {
+        st_idle,
+        st_decode,
+        st_wait,
+        st_data,      // TRDY#
+        st_data_stop, // TRDY# and STOP#: the last data of the transaction
+        st_stop,      // STOP# alone: no more data
+        st_turn
+    };
 
     uint32_t read_dword() const;
     void write_dword(uint32_t val, uint8_t be_n);
     bool can_continue() const;
+    void begin_data_phase(unsigned waits);
+    unsigned stress(unsigned n);
 
     uint8_t *m_ram;
     uint64_t m_ram_size;
     PciConfig *m_cfg;
+    uint64_t m_rnd; // the stress generator's state; 0: no stress
 
     state m_state = st_idle;
     bool m_idle_before = true; // the bus was idle the clock before 'prev'
@@ -56,6 +80,9 @@ class pci_host_target
     bool m_write = false;
     uint32_t m_addr = 0;  // DWORD-aligned byte address (or register)
     unsigned m_count = 0; // clocks left in decode or wait
+    state m_next = st_data; // what the wait states lead to
+    bool m_moved = false;   // data moved in this transaction
+    EduRtlTargetStops m_stops = {};
     pci_drive m_last;
     uint8_t m_last_cbe_n = 0xf; // C/BE# on the bus the clock before
 };

@@ -85,6 +85,10 @@ class rtl_platform
     }
     void advance(uint64_t clocks);
     int next_event(uint64_t *clock);
+    EduRtlTargetStops target_stops() const
+    {
+        return m_tgt->stops();
+    }
     uint64_t evaluated() const
     {
         return m_evaluated;

@@ -161,6 +161,11 @@ uint64_t edu_rtl_clocks_evaluated(const EduRtl *rtl)
     return rtl->p.evaluated();
 }
 
+void edu_rtl_target_stops(const EduRtl *rtl, EduRtlTargetStops *stops)
+{
+    *stops = rtl->p.target_stops();
+}
+
 void edu_rtl_inject(EduRtl *rtl, EduRtlFault fault)
 {
     rtl->p.inject(fault);

@@ -49,6 +49,11 @@ typedef struct EduRtlConfig {
     EduLogFn log_fn;                    /* NULL: edu_log_stderr */
     void *log_opaque;
     bool quiet; /* count guest errors, print none */
+    /* Not 0: the host bridge's RAM target answers the devices' DMA and MSI
+     * with random wait states, retries and disconnects (from this seed),
+     * as PCI allows: the same data, other clocks (a test of the devices'
+     * bus master). */
+    uint64_t target_stress_seed;
 } EduRtlConfig;
 
 /* NULL on failure, with the reason in err. */
@@ -89,6 +94,17 @@ const char *edu_rtl_error(const EduRtl *rtl);
 /* Clocks the Verilated models were actually evaluated for (idle stretches
  * are skipped), for the benchmarks. */
 uint64_t edu_rtl_clocks_evaluated(const EduRtl *rtl);
+
+/* How the host bridge's RAM target ended the devices' transactions before
+ * the master did: retries (STOP# before any data), disconnects with data
+ * (STOP# with TRDY#) and without (STOP# after data; also at the end of
+ * RAM).  Without target_stress_seed only the last happens. */
+typedef struct EduRtlTargetStops {
+    unsigned long retries;
+    unsigned long disconnects_with_data;
+    unsigned long disconnects_without_data;
+} EduRtlTargetStops;
+void edu_rtl_target_stops(const EduRtl *rtl, EduRtlTargetStops *stops);
 
 /* Faults the host bridge can inject into its next transaction, to show
  * that the monitor catches them (tests only). */
