@@ -53,6 +53,10 @@ module edu_dma (
   output logic [12:0]     buf_fill_hi_o,
   input  logic            buf_busy_i,     // a fill is under way: no bursts yet
 
+  // At the command: [0] the buffer-side range is outside the buffer
+  // (nothing copied), [1] the RAM-side address was clamped by dma_mask.
+  output logic [1:0]      guest_err_o,
+
   output logic            idle_o
 );
 
@@ -86,6 +90,10 @@ module edu_dma (
   assign s_end = s_bufaddr + count_i;
   assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_pkg::EDU_DMA_BUF_ADDR &&
                       s_end <= BufEnd;
+
+  assign guest_err_o = {start_i && s_in_range &&
+                            ((s_to_ram ? dst_i : src_i) & ~dma_mask_i) != 64'h0,
+                        start_i && !s_in_range};
 
   // The transfer decides EDU_T_DMA_START clocks after the command's data
   // phase whether it runs: from the start itself when that is one clock.

@@ -10,6 +10,10 @@
 // show, BAR0's window (where the harness's host bridge finds the memory
 // map it cuts CPU accesses by, as QEMU's memory core does) and idle_o
 // (nothing pending inside: a clock with an idle bus changes nothing).
+// guest_err_o tells of what the C model logs as guest errors: a DMA
+// command whose range is outside the buffer, or whose RAM address
+// dma_mask clamps, and a bus-master transaction (DMA burst, MSI message)
+// that ended in an abort (nobody claimed it: beyond RAM).
 // req_asks_o counts the bus-master requests (a DMA burst, an MSI message)
 // asked for in each clock: one REQ# cannot tell when the second of two
 // waiting requests was asked, and the harness's arbiter orders requests
@@ -60,6 +64,7 @@ module edu_top (
 
   output logic [31:0] bar0_base_o,
   output logic        bar0_decode_o,
+  output logic [2:0]  guest_err_o,  // {bus-master abort, DMA clamped, DMA range} at the last edge
   output logic        idle_o
 );
 
@@ -165,6 +170,7 @@ module edu_top (
   logic            buf_fill, buf_busy;
   logic [12:0]     buf_fill_lo, buf_fill_hi;
   logic            dma_idle;
+  logic [1:0]      dma_guest_err;
 
   logic        m_want, m_write, m_take, m_beat, m_end, m_abort, m_active, m_idle;
   logic [63:2] m_addr;
@@ -205,6 +211,7 @@ module edu_top (
     .buf_fill_lo_o(buf_fill_lo),
     .buf_fill_hi_o(buf_fill_hi),
     .buf_busy_i   (buf_busy),
+    .guest_err_o  (dma_guest_err),
     .idle_o       (dma_idle)
   );
 
@@ -385,6 +392,16 @@ module edu_top (
   assign edu_fact_busy_o = fact_busy;
   assign bar0_base_o = {bar0_base, 20'h00000};
   assign bar0_decode_o = bar0_decode;
+  // Registered: no output follows an input within the clock.
+  logic [2:0] guest_err_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      guest_err_q <= '0;
+    end else begin
+      guest_err_q <= {m_end && m_abort, dma_guest_err};
+    end
+  end
+  assign guest_err_o = guest_err_q;
   assign idle_o = t_idle && m_idle && dma_idle && !fact_busy && !msi_pending && !m_want;
 
 endmodule

@@ -49,6 +49,7 @@ module edu_sim_dev (
   output logic        edu_dma_busy,
   output logic [31:0] bar0_base,
   output logic        bar0_decode,
+  output logic [2:0]  guest_err,
   output logic        idle
 );
 
@@ -91,6 +92,7 @@ module edu_sim_dev (
     .edu_dma_busy_o  (edu_dma_busy),
     .bar0_base_o     (bar0_base),
     .bar0_decode_o   (bar0_decode),
+    .guest_err_o     (guest_err),
     .idle_o          (idle)
   );
 

@@ -225,11 +225,35 @@ void rtl_platform::read_device(rtl_device &d)
     d.idle = m->idle;
     d.bar0_base = m->bar0_base;
     d.bar0_decode = m->bar0_decode;
+    d.guest_err = m->guest_err;
     d.state.status = m->edu_status;
     d.state.irq_status = m->edu_irq_status;
     d.state.fact_busy = m->edu_fact_busy;
     d.state.dma_busy = m->edu_dma_busy;
     d.state.intx = m->inta_oe;
+}
+
+// What the device reported at this edge, in the C model's words as far
+// as the device's outputs tell (edu.c, pci_bus.c).
+void rtl_platform::log_guest_errors(const rtl_device &d)
+{
+    if (d.guest_err & 1u) {
+        EDU_LOG_GUEST_ERROR(&m_log,
+                            "edu %02x.0: DMA range outside the buffer "
+                            "(0x%x-0x%x): nothing copied",
+                            d.slot, EDU_DMA_BUF_ADDR,
+                            EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE - 1);
+    }
+    if (d.guest_err & 2u) {
+        EDU_LOG_GUEST_ERROR(&m_log, "edu %02x.0: DMA address clamped by dma_mask 0x%016llx",
+                            d.slot, (unsigned long long)m_dma_mask);
+    }
+    if (d.guest_err & 4u) {
+        EDU_LOG_GUEST_ERROR(&m_log,
+                            "edu %02x.0: bus master access beyond RAM: "
+                            "master abort",
+                            d.slot);
+    }
 }
 
 // The rising edge of the next clock.
@@ -247,6 +271,9 @@ void rtl_platform::rise()
         d.model->pci_clk = 1;
         d.model->eval();
         read_device(d);
+        if (d.guest_err) {
+            log_guest_errors(d);
+        }
         if (!d.req_n) {
             req_n &= ~(1u << i);
         }

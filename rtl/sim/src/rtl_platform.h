@@ -50,6 +50,7 @@ struct rtl_device {
     bool idle = true;
     uint32_t bar0_base = 0;
     bool bar0_decode = false;
+    unsigned guest_err = 0; // edu_top's guest_err_o after the last edge
     EduState state{};
 };
 
@@ -148,6 +149,7 @@ class rtl_platform
     void run_until(uint64_t clock);
     bool quiescent() const;
     void read_device(rtl_device &d);
+    void log_guest_errors(const rtl_device &d);
     void dump(uint64_t t);
 
     // Models
