@@ -28,6 +28,8 @@
 #define CMP_DEFAULT_SEEDS    20
 #define CMP_DEFAULT_COUNT    300
 #define CMP_DEFAULT_REPLAY   "edu-tb-replay.qtest"
+/* Where the random streams' devices sit: QEMU's addr=04.0, then on. */
+#define CMP_FIRST_SLOT       4
 
 typedef struct CompareOptions {
     const char *names[LOCKSTEP_MAX_VIEWS];
@@ -35,6 +37,7 @@ typedef struct CompareOptions {
     uint64_t seed;
     uint64_t seeds;
     uint64_t count;
+    uint64_t devices;
     bool scenarios;
     bool random;
     bool keep_going;
@@ -62,9 +65,11 @@ void compare_help(FILE *f)
     fprintf(f,
             "usage: edu-tb compare [--backends A,B[,...]] [--seed N] "
             "[--seeds K]\n"
-            "                      [--count M] [--replay FILE] "
-            "[--no-scenarios | --no-random]\n"
-            "                      [--timing] [--keep-going] [--verbose]\n"
+            "                      [--count M] [--devices D] "
+            "[--replay FILE]\n"
+            "                      [--no-scenarios | --no-random] "
+            "[--timing] [--keep-going]\n"
+            "                      [--verbose]\n"
             "\n"
             "Sends the same operations to every view in lockstep and "
             "compares every\n"
@@ -81,6 +86,8 @@ void compare_help(FILE *f)
             "always printed)\n"
             "  --seeds K        random streams to run (default %d)\n"
             "  --count M        operations per stream (default %d)\n"
+            "  --devices D      edu devices on the bus in the random streams,\n"
+            "                   in slots 4, 5, ... (1 to 8, default 1)\n"
             "  --replay FILE    where a divergence is written (default "
             "%s)\n"
             "  --no-scenarios   random streams only\n"
@@ -154,6 +161,7 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
     *o = (CompareOptions){
         .seeds = CMP_DEFAULT_SEEDS,
         .count = CMP_DEFAULT_COUNT,
+        .devices = 1,
         .scenarios = true,
         .random = true,
         .replay = CMP_DEFAULT_REPLAY,
@@ -192,6 +200,11 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
             if (!cli_u64(v, 1, 100000000, &o->count)) {
                 rc = compare_usage("--count '%s' is not a number from 1 "
                                    "to 100000000", v);
+            }
+        } else if ((v = cli_option(argc, argv, &i, "--devices", &missing))) {
+            if (!cli_u64(v, 1, BACKEND_MAX_EDU, &o->devices)) {
+                rc = compare_usage("--devices '%s' is not a number from 1 "
+                                   "to 8", v);
             }
         } else if ((v = cli_option(argc, argv, &i, "--replay", &missing))) {
             o->replay = v;
@@ -425,20 +438,25 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
-    BackendConfig cfg = {.quiet = true};
+    BackendConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
 
+    for (unsigned i = 0; i < cfg.n_edu; i++) {
+        cfg.edu_slot[i] = CMP_FIRST_SLOT + i;
+    }
     for (uint64_t k = 0; k < o->seeds; k++) {
         RandomArg arg = {
-            .rc = {.seed = o->seed + k, .count = o->count, .n_edu = 1},
+            .rc = {.seed = o->seed + k,
+                   .count = o->count,
+                   .n_edu = cfg.n_edu,
+                   .edu_slot = cfg.edu_slot},
         };
-        unsigned slot = 4;
-        char what[64], extra[128], again[512];
+        char what[64], extra[160], again[512];
 
-        arg.rc.edu_slot = &slot;
         snprintf(what, sizeof(what), "seed %" PRIu64, arg.rc.seed);
         snprintf(extra, sizeof(extra),
-                 "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64,
-                 arg.rc.seed, o->count);
+                 "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64
+                 " --devices %" PRIu64,
+                 arg.rc.seed, o->count, o->devices);
         compare_again(o, again, sizeof(again), extra);
         compare_progress("random streams", (unsigned)k + 1,
                          (unsigned)o->seeds);

@@ -181,6 +181,9 @@ bad 2 "--seeds '-5' is not a number" compare --seeds -5
 bad 2 "--count '0' is not a number from 1 to 100000000" compare --count 0
 bad 2 "--count '100000001' is not a number" compare --count 100000001
 bad 2 "--count '1e3' is not a number" compare --count 1e3
+bad 2 "--devices '0' is not a number from 1 to 8" compare --devices 0
+bad 2 "--devices '9' is not a number from 1 to 8" compare --devices 9
+bad 2 "option '--devices' needs a value" compare --devices
 bad 2 "is past 2^64 - 1" compare --seed 18446744073709551615 --seeds 2
 
 # --- compare: other options -------------------------------------------------
