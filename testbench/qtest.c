@@ -30,10 +30,10 @@
 #include "output.h"
 #include "qtest.h"
 
-#define QTEST_MAX_WORDS 4          /* the most any command looks at */
+#define QTEST_MAX_WORDS 4           /* the most any command looks at */
 #define QTEST_CHUNK ((size_t)65536) /* bytes per backend transfer */
-#define QTEST_MAX_READ (16u << 20) /* read and b64read answer in one line */
-#define QTEST_IN_START 65536       /* first size of the input buffer */
+#define QTEST_MAX_READ (16u << 20)  /* read and b64read answer in one line */
+#define QTEST_IN_START 65536        /* first size of the input buffer */
 
 /* One word of a request: not NUL-terminated. */
 typedef struct QtestWord {
@@ -113,6 +113,16 @@ static char *qtest_put_hex(char *p, uint64_t v, int digits)
     return p;
 }
 
+/* "OK" after a backend call that returned rc, or its failure. */
+static int qtest_ok(QtestSession *s, FILE *out, int rc)
+{
+    if (rc < 0) {
+        return qtest_backend_fail(s, out, rc);
+    }
+    fputs("OK\n", out);
+    return 0;
+}
+
 /* "OK 0x<value>\n" with at least 'digits' digits. */
 static void qtest_ok_hex(FILE *out, uint64_t v, int digits)
 {
@@ -190,22 +200,40 @@ static int qtest_number(QtestSession *s, const QtestWord *w, bool is_signed,
     return 0;
 }
 
+/* The first two words after the command, unsigned: ADDR and VALUE or SIZE. */
+static int qtest_two_numbers(QtestSession *s, const QtestRequest *req,
+                             uint64_t *first, uint64_t *second, FILE *out)
+{
+    int rc = qtest_number(s, &req->word[1], false, first, out);
+
+    if (rc == 0) {
+        rc = qtest_number(s, &req->word[2], false, second, out);
+    }
+    return rc;
+}
+
 /* ADDR and SIZE of read, write, memset and their base64 forms. */
 static int qtest_addr_size(QtestSession *s, const QtestRequest *req,
                            uint64_t max, uint64_t *addr, uint64_t *size,
                            FILE *out)
 {
-    int rc = qtest_number(s, &req->word[1], false, addr, out);
+    int rc = qtest_two_numbers(s, req, addr, size, out);
 
-    if (rc == 0) {
-        rc = qtest_number(s, &req->word[2], false, size, out);
-    }
     if (rc == 0 && *size > max) {
         rc = qtest_fail(s, out,
                         "size %" PRIu64 " is too big (at most %" PRIu64 ")",
                         *size, max);
     }
     return rc;
+}
+
+/* ADDR of out and in: QEMU asserts on a port past 0xffff. */
+static int qtest_check_port(QtestSession *s, uint64_t port, FILE *out)
+{
+    if (port > 0xffff) {
+        return qtest_fail(s, out, "port 0x%" PRIx64 " is past 0xffff", port);
+    }
+    return 0;
 }
 
 /* Bytes of the next transfer at 'addr': at most QTEST_CHUNK and ending
@@ -237,23 +265,16 @@ static int qtest_cmd_out(QtestSession *s, const QtestCommand *cmd,
     Backend *b = s->backend;
     uint64_t port;
     uint64_t val;
-    int rc = qtest_number(s, &req->word[1], false, &port, out);
+    int rc = qtest_two_numbers(s, req, &port, &val, out);
 
     if (rc == 0) {
-        rc = qtest_number(s, &req->word[2], false, &val, out);
-    }
-    if (rc == 0 && port > 0xffff) {
-        rc = qtest_fail(s, out, "port 0x%" PRIx64 " is past 0xffff", port);
+        rc = qtest_check_port(s, port, out);
     }
     if (rc) {
         return rc;
     }
-    rc = b->ops->io_write(b, (uint16_t)port, (uint32_t)val, cmd->size);
-    if (rc < 0) {
-        return qtest_backend_fail(s, out, rc);
-    }
-    fputs("OK\n", out);
-    return 0;
+    return qtest_ok(
+        s, out, b->ops->io_write(b, (uint16_t)port, (uint32_t)val, cmd->size));
 }
 
 static int qtest_cmd_in(QtestSession *s, const QtestCommand *cmd,
@@ -264,8 +285,8 @@ static int qtest_cmd_in(QtestSession *s, const QtestCommand *cmd,
     uint32_t val;
     int rc = qtest_number(s, &req->word[1], false, &port, out);
 
-    if (rc == 0 && port > 0xffff) {
-        rc = qtest_fail(s, out, "port 0x%" PRIx64 " is past 0xffff", port);
+    if (rc == 0) {
+        rc = qtest_check_port(s, port, out);
     }
     if (rc) {
         return rc;
@@ -284,23 +305,15 @@ static int qtest_cmd_writex(QtestSession *s, const QtestCommand *cmd,
     Backend *b = s->backend;
     uint64_t addr;
     uint64_t val;
-    int rc = qtest_number(s, &req->word[1], false, &addr, out);
+    int rc = qtest_two_numbers(s, req, &addr, &val, out);
 
-    if (rc == 0) {
-        rc = qtest_number(s, &req->word[2], false, &val, out);
-    }
     if (rc) {
         return rc;
     }
     if (cmd->size < 8) {
         val &= (UINT64_C(1) << (8 * cmd->size)) - 1;
     }
-    rc = b->ops->mem_write(b, addr, val, cmd->size);
-    if (rc < 0) {
-        return qtest_backend_fail(s, out, rc);
-    }
-    fputs("OK\n", out);
-    return 0;
+    return qtest_ok(s, out, b->ops->mem_write(b, addr, val, cmd->size));
 }
 
 static int qtest_cmd_readx(QtestSession *s, const QtestCommand *cmd,
@@ -335,23 +348,38 @@ static int qtest_read_all(QtestSession *s, uint64_t addr, size_t size)
     return b->ops->mem_read_buf(b, addr, data, size);
 }
 
+/*
+ * ADDR and SIZE of read and b64read, then the bytes into s->data.  QEMU
+ * asserts on a read of 0 bytes, b64read answers it: 'empty_ok' says which.
+ */
+static int qtest_read_request(QtestSession *s, const QtestRequest *req,
+                              bool empty_ok, uint64_t *size, FILE *out)
+{
+    uint64_t addr;
+    int rc = qtest_addr_size(s, req, QTEST_MAX_READ, &addr, size, out);
+
+    if (rc) {
+        return rc;
+    }
+    if (*size == 0 && !empty_ok) {
+        return qtest_fail(s, out, "read of 0 bytes");
+    }
+    rc = qtest_read_all(s, addr, (size_t)*size);
+    if (rc < 0) {
+        return qtest_backend_fail(s, out, rc);
+    }
+    return 0;
+}
+
 static int qtest_cmd_read(QtestSession *s, const QtestCommand *cmd,
                           const QtestRequest *req, FILE *out)
 {
-    uint64_t addr;
     uint64_t size;
-    int rc = qtest_addr_size(s, req, QTEST_MAX_READ, &addr, &size, out);
+    int rc = qtest_read_request(s, req, false, &size, out);
 
     (void)cmd;
     if (rc) {
         return rc;
-    }
-    if (size == 0) {
-        return qtest_fail(s, out, "read of 0 bytes");
-    }
-    rc = qtest_read_all(s, addr, (size_t)size);
-    if (rc < 0) {
-        return qtest_backend_fail(s, out, rc);
     }
     fputs("OK 0x", out);
     for (size_t done = 0; done < size;) {
@@ -403,17 +431,12 @@ static int qtest_cmd_b64read(QtestSession *s, const QtestCommand *cmd,
 {
     /* A multiple of 3, so that the pieces of base64 join up. */
     const size_t step = QTEST_CHUNK / 4 * 3;
-    uint64_t addr;
     uint64_t size;
-    int rc = qtest_addr_size(s, req, QTEST_MAX_READ, &addr, &size, out);
+    int rc = qtest_read_request(s, req, true, &size, out);
 
     (void)cmd;
     if (rc) {
         return rc;
-    }
-    rc = qtest_read_all(s, addr, (size_t)size);
-    if (rc < 0) {
-        return qtest_backend_fail(s, out, rc);
     }
     /* QEMU answers "OK " and the base64, "OK " alone for 0 bytes. */
     fputs("OK ", out);
@@ -426,7 +449,6 @@ static int qtest_cmd_b64read(QtestSession *s, const QtestCommand *cmd,
     fputc('\n', out);
     return 0;
 }
-
 
 /* Writes 'size' bytes at addr, chunk by chunk, each filled by fill(). */
 typedef void (*QtestFill)(const void *src, uint64_t off, uint8_t *buf,
@@ -471,6 +493,24 @@ static void qtest_fill_hex(const void *src, uint64_t off, uint8_t *buf,
     }
 }
 
+/* ADDR and SIZE of write and b64write, and a DATA of 3 characters or more. */
+static int qtest_write_request(QtestSession *s, const QtestRequest *req,
+                               uint64_t *addr, uint64_t *size, FILE *out)
+{
+    int rc = qtest_addr_size(s, req, QTEST_MAX_SIZE, addr, size, out);
+
+    if (rc) {
+        return rc;
+    }
+    if (req->word[3].len < 3) {
+        /* QEMU's own answer, without FAIL. */
+        s->failures++;
+        fputs("ERR invalid argument size\n", out);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int qtest_cmd_write(QtestSession *s, const QtestCommand *cmd,
                            const QtestRequest *req, FILE *out)
 {
@@ -478,17 +518,11 @@ static int qtest_cmd_write(QtestSession *s, const QtestCommand *cmd,
     QtestWord digits;
     uint64_t addr;
     uint64_t size;
-    int rc = qtest_addr_size(s, req, QTEST_MAX_SIZE, &addr, &size, out);
+    int rc = qtest_write_request(s, req, &addr, &size, out);
 
     (void)cmd;
     if (rc) {
         return rc;
-    }
-    if (data->len < 3) {
-        /* QEMU's own answer, without FAIL. */
-        s->failures++;
-        fputs("ERR invalid argument size\n", out);
-        return -EINVAL;
     }
     /* QEMU skips the first two characters unseen and reads garbage from
      * a bad digit: here they must be 0x and an even count of hex digits.
@@ -569,16 +603,11 @@ static int qtest_cmd_b64write(QtestSession *s, const QtestCommand *cmd,
     uint64_t addr;
     uint64_t size;
     int64_t have;
-    int rc = qtest_addr_size(s, req, QTEST_MAX_SIZE, &addr, &size, out);
+    int rc = qtest_write_request(s, req, &addr, &size, out);
 
     (void)cmd;
     if (rc) {
         return rc;
-    }
-    if (data->len < 3) {
-        s->failures++;
-        fputs("ERR invalid argument size\n", out);
-        return -EINVAL;
     }
     have = qtest_b64_length(data);
     if (have < 0) {
@@ -931,8 +960,8 @@ static int qtest_enumerate(Backend *b)
         for (unsigned i = 0; i < found.n; i++) {
             const DrvFunction *f = &found.fn[i];
 
-            fprintf(stderr, "edu-tb qtest: 00:%02x.%x %04x:%04x",
-                    f->devfn >> 3, f->devfn & 7, f->vendor_id, f->device_id);
+            fprintf(stderr, "edu-tb qtest: 00:%02x.%x %04x:%04x", f->devfn >> 3,
+                    f->devfn & 7, f->vendor_id, f->device_id);
             for (int bar = 0; bar < PCI_NUM_BARS; bar++) {
                 if (f->bar_size[bar]) {
                     fprintf(stderr, " BAR%d 0x%08llx (%u KiB)", bar,
@@ -997,8 +1026,7 @@ int qtest_main(int argc, char **argv)
         } else if (strcmp(arg, "--quiet") == 0) {
             cfg.quiet = true;
         } else if (missing) {
-            fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n",
-                    arg);
+            fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n", arg);
             return 2;
         } else {
             fprintf(stderr,

@@ -201,6 +201,25 @@ static void scn_set_command(Lockstep *ls, const ScnEdu *e, uint16_t command)
     drv_cfg_write(ls, e->devfn, PCI_COMMAND, command, 2);
 }
 
+/* A configuration register and the reference's value in it. */
+typedef struct ScnCfgValue {
+    unsigned off;
+    unsigned size;
+    uint32_t want;
+    const char *what;
+} ScnCfgValue;
+
+/* Reads each of the n registers of 'want', in order, and checks it. */
+static void scn_expect_cfg(Lockstep *ls, ScnReport *rep, unsigned devfn,
+                           const ScnCfgValue *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        scn_expect(rep, want[i].want,
+                   drv_cfg_read(ls, devfn, want[i].off, want[i].size), "%s",
+                   want[i].what);
+    }
+}
+
 /* IRQ_STATUS and the interrupt bit of STATUS, as a handler sees them. */
 static void scn_expect_irq(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
                            uint32_t irq_status, uint32_t cfg_status,
@@ -271,10 +290,9 @@ static bool scn_wait(Lockstep *ls, ScnReport *rep, uint64_t addr, unsigned size,
                      uint64_t mask, uint64_t want, bool dma, const char *what)
 {
     uint64_t last = 0;
-    bool done = dma ? drv_wait_dma(ls, addr, size, mask, want,
-                                   SCN_TIMEOUT_NS, &last)
-                    : drv_wait(ls, addr, size, mask, want, SCN_TIMEOUT_NS,
-                               &last);
+    bool done =
+        dma ? drv_wait_dma(ls, addr, size, mask, want, SCN_TIMEOUT_NS, &last)
+            : drv_wait(ls, addr, size, mask, want, SCN_TIMEOUT_NS, &last);
 
     return scn_check(rep, done, "%s: not within 1 s (last read 0x%" PRIx64 ")",
                      what, last);
@@ -310,8 +328,7 @@ static void scn_msi_arm(Lockstep *ls)
 }
 
 /* Waits for the MSI: one DWORD write of the 16-bit data, upper half 0. */
-static bool scn_wait_msi(Lockstep *ls, ScnReport *rep, uint16_t data,
-                         bool dma)
+static bool scn_wait_msi(Lockstep *ls, ScnReport *rep, uint16_t data, bool dma)
 {
     if (!scn_wait(ls, rep, SCN_MSI_ADDR, 4, REF_ONES32, data, dma,
                   "MSI message in RAM")) {
@@ -485,6 +502,26 @@ static bool scn_expect_buffer(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
 }
 
 /*
+ * Where the DMA error scenarios start: one edu with bus mastering on and
+ * its whole buffer filled with the pattern of 'seed' (into buf), so that
+ * any byte a wrong transfer changes shows.
+ */
+static int scn_probe_full_buffer(Lockstep *ls, ScnReport *rep, ScnEdu *e,
+                                 uint8_t buf[EDU_DMA_BUF_SIZE], uint32_t seed)
+{
+    int rc = scn_probe(ls, rep, &scn_enum_master, e, 1);
+
+    if (rc < 0) {
+        return rc;
+    }
+    scn_pattern(buf, EDU_DMA_BUF_SIZE, seed);
+    if (!scn_load_buffer(ls, rep, e, SCN_RAM_A, buf, 0, EDU_DMA_BUF_SIZE)) {
+        return -EIO;
+    }
+    return 0;
+}
+
+/*
  * Waits for the end of a transfer started with 'cmd' the way a driver of
  * 'mode' does, then checks the command, the interrupt state, and
  * acknowledges the interrupt.
@@ -510,24 +547,20 @@ static bool scn_dma_finish(Lockstep *ls, ScnReport *rep, const ScnEdu *e,
     }
     scn_expect(rep, cmd & ~EDU_DMA_CMD_RUN, scn_readq(ls, e, EDU_REG_DMA_CMD),
                "DMA_CMD after the transfer (0x%x)", cmd);
-    switch (mode) {
-    case SCN_POLLED:
+    if (mode == SCN_POLLED) {
         scn_expect_irq(ls, rep, e, 0, REF_STATUS, "after a polled DMA");
-        break;
-    case SCN_INTX:
+        return true;
+    }
+    if (mode == SCN_INTX) {
         scn_expect_irq(ls, rep, e, EDU_IRQ_DMA, REF_STATUS_INTX,
                        "after a DMA with INTx");
-        scn_writel(ls, e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
-        scn_expect_irq(ls, rep, e, 0, REF_STATUS, "after the acknowledge");
-        break;
-    case SCN_MSI:
+    } else {
         /* With MSI on, INTx stays low. */
         scn_expect_irq(ls, rep, e, EDU_IRQ_DMA, REF_STATUS,
                        "after a DMA with MSI");
-        scn_writel(ls, e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
-        scn_expect_irq(ls, rep, e, 0, REF_STATUS, "after the acknowledge");
-        break;
     }
+    scn_writel(ls, e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
+    scn_expect_irq(ls, rep, e, 0, REF_STATUS, "after the acknowledge");
     return true;
 }
 
@@ -612,6 +645,46 @@ static int scn_dma_case(Lockstep *ls, ScnReport *rep, const ScnDmaCase *c)
 
 /* --- the scenarios ------------------------------------------------- */
 
+/* The edu's configuration space after drv_enumerate, in the order a
+ * driver's probe reads it. */
+static const ScnCfgValue scn_probe_cfg[] = {
+    {0x00, 4, REF_ID_DWORD, "configuration dword 0x00 (IDs)"},
+    {PCI_VENDOR_ID, 2, REF_VENDOR, "vendor ID"},
+    {PCI_DEVICE_ID, 2, REF_DEVICE, "device ID"},
+    {PCI_COMMAND, 2, PCI_COMMAND_MEMORY, "COMMAND as the enumerator left it"},
+    {PCI_STATUS, 2, REF_STATUS, "STATUS"},
+    {PCI_REVISION_ID, 1, REF_REVISION, "revision"},
+    {0x08, 4, REF_CLASS_REV, "configuration dword 0x08 (class, revision)"},
+    {PCI_CACHE_LINE_SIZE, 1, 0, "cache line size"},
+    {PCI_LATENCY_TIMER, 1, 0, "latency timer"},
+    {PCI_HEADER_TYPE, 1, 0, "header type"},
+    {PCI_BASE_ADDRESS_0, 4, SCN_BAR, "BAR0 (32-bit non-prefetchable memory)"},
+    {0x14, 4, 0, "configuration dword 0x14"},
+    {0x18, 4, 0, "configuration dword 0x18"},
+    {0x1c, 4, 0, "configuration dword 0x1c"},
+    {0x20, 4, 0, "configuration dword 0x20"},
+    {0x24, 4, 0, "configuration dword 0x24"},
+    {0x28, 4, 0, "configuration dword 0x28"},
+    {0x2c, 4, REF_SUBSYS_DWORD, "configuration dword 0x2c (subsystem)"},
+    {PCI_SUBSYSTEM_VENDOR_ID, 2, REF_SUBSYS_VENDOR, "subsystem vendor ID"},
+    {PCI_SUBSYSTEM_ID, 2, REF_SUBSYS, "subsystem ID"},
+    {PCI_ROM_ADDRESS, 4, 0, "expansion ROM BAR"},
+    {PCI_CAPABILITY_LIST, 1, REF_CAP_PTR, "capability pointer"},
+    {PCI_INTERRUPT_LINE, 1, DRV_IRQ_LINE,
+     "interrupt line (as the enumerator wrote it)"},
+    {PCI_INTERRUPT_PIN, 1, REF_INT_PIN, "interrupt pin"},
+    {PCI_INTERRUPT_LINE, 4, REF_INT_PIN << 8 | DRV_IRQ_LINE,
+     "configuration dword 0x3c"},
+    /* The MSI capability, disabled. */
+    {0x40, 1, PCI_CAP_ID_MSI, "capability ID at 0x40"},
+    {0x41, 1, 0, "next capability"},
+    {0x40 + PCI_MSI_FLAGS, 2, REF_MSI_FLAGS, "MSI control"},
+    {0x40, 4, REF_MSI_HEADER, "MSI capability header dword"},
+    {0x44, 4, 0, "MSI address low"},
+    {0x48, 4, 0, "MSI address high"},
+    {0x4c, 2, 0, "MSI data"},
+};
+
 static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
 {
     const unsigned edu_devfn = PCI_DEVFN(SCN_SLOT, 0);
@@ -664,70 +737,8 @@ static int scn_enumerate_and_probe(Lockstep *ls, ScnReport *rep)
     }
     free(en);
 
-    /* The header, as a driver's probe reads it. */
-    scn_expect(rep, REF_ID_DWORD, drv_cfg_read(ls, edu_devfn, 0x00, 4),
-               "configuration dword 0x00 (IDs)");
-    scn_expect(rep, REF_VENDOR, drv_cfg_read(ls, edu_devfn, PCI_VENDOR_ID, 2),
-               "vendor ID");
-    scn_expect(rep, REF_DEVICE, drv_cfg_read(ls, edu_devfn, PCI_DEVICE_ID, 2),
-               "device ID");
-    scn_expect(rep, PCI_COMMAND_MEMORY,
-               drv_cfg_read(ls, edu_devfn, PCI_COMMAND, 2),
-               "COMMAND as the enumerator left it");
-    scn_expect(rep, REF_STATUS, drv_cfg_read(ls, edu_devfn, PCI_STATUS, 2),
-               "STATUS");
-    scn_expect(rep, REF_REVISION,
-               drv_cfg_read(ls, edu_devfn, PCI_REVISION_ID, 1), "revision");
-    scn_expect(rep, REF_CLASS_REV, drv_cfg_read(ls, edu_devfn, 0x08, 4),
-               "configuration dword 0x08 (class, revision)");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, PCI_CACHE_LINE_SIZE, 1),
-               "cache line size");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, PCI_LATENCY_TIMER, 1),
-               "latency timer");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, PCI_HEADER_TYPE, 1),
-               "header type");
-    scn_expect(rep, SCN_BAR, drv_cfg_read(ls, edu_devfn, PCI_BASE_ADDRESS_0, 4),
-               "BAR0 (32-bit non-prefetchable memory)");
-    for (unsigned off = 0x14; off <= 0x28; off += 4) {
-        scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, off, 4),
-                   "configuration dword 0x%02x", off);
-    }
-    scn_expect(rep, REF_SUBSYS_DWORD, drv_cfg_read(ls, edu_devfn, 0x2c, 4),
-               "configuration dword 0x2c (subsystem)");
-    scn_expect(rep, REF_SUBSYS_VENDOR,
-               drv_cfg_read(ls, edu_devfn, PCI_SUBSYSTEM_VENDOR_ID, 2),
-               "subsystem vendor ID");
-    scn_expect(rep, REF_SUBSYS,
-               drv_cfg_read(ls, edu_devfn, PCI_SUBSYSTEM_ID, 2),
-               "subsystem ID");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, PCI_ROM_ADDRESS, 4),
-               "expansion ROM BAR");
-    scn_expect(rep, REF_CAP_PTR,
-               drv_cfg_read(ls, edu_devfn, PCI_CAPABILITY_LIST, 1),
-               "capability pointer");
-    scn_expect(rep, DRV_IRQ_LINE,
-               drv_cfg_read(ls, edu_devfn, PCI_INTERRUPT_LINE, 1),
-               "interrupt line (as the enumerator wrote it)");
-    scn_expect(rep, REF_INT_PIN,
-               drv_cfg_read(ls, edu_devfn, PCI_INTERRUPT_PIN, 1),
-               "interrupt pin");
-    scn_expect(rep, REF_INT_PIN << 8 | DRV_IRQ_LINE,
-               drv_cfg_read(ls, edu_devfn, PCI_INTERRUPT_LINE, 4),
-               "configuration dword 0x3c");
-
-    /* The MSI capability, as the driver finds it. */
-    scn_expect(rep, PCI_CAP_ID_MSI, drv_cfg_read(ls, edu_devfn, 0x40, 1),
-               "capability ID at 0x40");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x41, 1), "next capability");
-    scn_expect(rep, REF_MSI_FLAGS,
-               drv_cfg_read(ls, edu_devfn, 0x40 + PCI_MSI_FLAGS, 2),
-               "MSI control");
-    scn_expect(rep, REF_MSI_HEADER, drv_cfg_read(ls, edu_devfn, 0x40, 4),
-               "MSI capability header dword");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x44, 4), "MSI address low");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x48, 4),
-               "MSI address high");
-    scn_expect(rep, 0, drv_cfg_read(ls, edu_devfn, 0x4c, 2), "MSI data");
+    scn_expect_cfg(ls, rep, edu_devfn, scn_probe_cfg,
+                   sizeof(scn_probe_cfg) / sizeof(scn_probe_cfg[0]));
 
     /* The driver's first look at its registers. */
     scn_expect(rep, REF_EDU_ID, scn_readl(ls, &e, EDU_REG_ID),
@@ -952,6 +963,15 @@ static int scn_fact_intx(Lockstep *ls, ScnReport *rep)
     return 0;
 }
 
+/* The MSI capability as drv_enumerate programs it (scn_enum_msi). */
+static const ScnCfgValue scn_msi_enabled_cfg[] = {
+    {REF_CAP_PTR + PCI_MSI_FLAGS, 2, REF_MSI_FLAGS | PCI_MSI_FLAGS_ENABLE,
+     "MSI control, enabled"},
+    {0x44, 4, SCN_MSI_ADDR, "MSI address low"},
+    {0x48, 4, 0, "MSI address high"},
+    {0x4c, 2, SCN_MSI_DATA, "MSI data"},
+};
+
 static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
 {
     const unsigned flags = REF_CAP_PTR + PCI_MSI_FLAGS;
@@ -961,13 +981,9 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     if (rc < 0) {
         return rc;
     }
-    scn_expect(rep, REF_MSI_FLAGS | PCI_MSI_FLAGS_ENABLE,
-               drv_cfg_read(ls, e.devfn, flags, 2), "MSI control, enabled");
-    scn_expect(rep, SCN_MSI_ADDR, drv_cfg_read(ls, e.devfn, 0x44, 4),
-               "MSI address low");
-    scn_expect(rep, 0, drv_cfg_read(ls, e.devfn, 0x48, 4), "MSI address high");
-    scn_expect(rep, SCN_MSI_DATA, drv_cfg_read(ls, e.devfn, 0x4c, 2),
-               "MSI data");
+    scn_expect_cfg(ls, rep, e.devfn, scn_msi_enabled_cfg,
+                   sizeof(scn_msi_enabled_cfg) /
+                       sizeof(scn_msi_enabled_cfg[0]));
 
     scn_msi_arm(ls);
     scn_writel(ls, &e, EDU_REG_STATUS, EDU_STATUS_IRQFACT);
@@ -1022,91 +1038,53 @@ static int scn_fact_msi(Lockstep *ls, ScnReport *rep)
     return 0;
 }
 
-/* Transfers at 1 MiB and up; lengths and offsets chosen so that QEMU 7.2
- * survives each (the whole buffer is in dma-end-at-buffer-end). */
+/*
+ * The DMA scenarios: each direction, done by polling, on INTx and on MSI.
+ * Transfers at 1 MiB and up; lengths and offsets chosen so that QEMU 7.2
+ * survives each (the whole buffer is in dma-end-at-buffer-end).  Rows:
+ * to_ram, mode, buf_off, len, ram, seed; indexed by the mode.
+ */
+static const ScnDmaCase scn_dma_to_device[] = {
+    [SCN_POLLED] = {false, SCN_POLLED, 0, SCN_BUF_REACH, SCN_RAM_A, 0x1111},
+    [SCN_INTX] = {false, SCN_INTX, 0x800, 0x100, SCN_RAM_A + 0x40, 0x2222},
+    [SCN_MSI] = {false, SCN_MSI, 0x123, 100, SCN_RAM_A + 7, 0x3333},
+};
+static const ScnDmaCase scn_dma_from_device[] = {
+    /* As measured on QEMU: buffer + 2 -> RAM + 3, 8 bytes. */
+    [SCN_POLLED] = {true, SCN_POLLED, 2, 8, SCN_RAM_B + 3, 0x4444},
+    [SCN_INTX] = {true, SCN_INTX, 0, SCN_BUF_REACH, SCN_RAM_B, 0x5555},
+    [SCN_MSI] = {true, SCN_MSI, 0xe00, 0x1f0, SCN_RAM_B + 0x40, 0x6666},
+};
+
+/* Scenario.run takes no argument: an entry point per case. */
 static int scn_dma_to_device_polled(Lockstep *ls, ScnReport *rep)
 {
-    const ScnDmaCase c = {
-        .to_ram = false,
-        .mode = SCN_POLLED,
-        .buf_off = 0,
-        .len = SCN_BUF_REACH,
-        .ram = SCN_RAM_A,
-        .seed = 0x1111,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_to_device[SCN_POLLED]);
 }
 
 static int scn_dma_to_device_intx(Lockstep *ls, ScnReport *rep)
 {
-    const ScnDmaCase c = {
-        .to_ram = false,
-        .mode = SCN_INTX,
-        .buf_off = 0x800,
-        .len = 0x100,
-        .ram = SCN_RAM_A + 0x40,
-        .seed = 0x2222,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_to_device[SCN_INTX]);
 }
 
 static int scn_dma_to_device_msi(Lockstep *ls, ScnReport *rep)
 {
-    const ScnDmaCase c = {
-        .to_ram = false,
-        .mode = SCN_MSI,
-        .buf_off = 0x123,
-        .len = 100,
-        .ram = SCN_RAM_A + 7,
-        .seed = 0x3333,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_to_device[SCN_MSI]);
 }
 
 static int scn_dma_from_device_polled(Lockstep *ls, ScnReport *rep)
 {
-    /* As measured on QEMU: buffer + 2 -> RAM + 3, 8 bytes. */
-    const ScnDmaCase c = {
-        .to_ram = true,
-        .mode = SCN_POLLED,
-        .buf_off = 2,
-        .len = 8,
-        .ram = SCN_RAM_B + 3,
-        .seed = 0x4444,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_from_device[SCN_POLLED]);
 }
 
 static int scn_dma_from_device_intx(Lockstep *ls, ScnReport *rep)
 {
-    const ScnDmaCase c = {
-        .to_ram = true,
-        .mode = SCN_INTX,
-        .buf_off = 0,
-        .len = SCN_BUF_REACH,
-        .ram = SCN_RAM_B,
-        .seed = 0x5555,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_from_device[SCN_INTX]);
 }
 
 static int scn_dma_from_device_msi(Lockstep *ls, ScnReport *rep)
 {
-    const ScnDmaCase c = {
-        .to_ram = true,
-        .mode = SCN_MSI,
-        .buf_off = 0xe00,
-        .len = 0x1f0,
-        .ram = SCN_RAM_B + 0x40,
-        .seed = 0x6666,
-    };
-
-    return scn_dma_case(ls, rep, &c);
+    return scn_dma_case(ls, rep, &scn_dma_from_device[SCN_MSI]);
 }
 
 static int scn_bus_master_off(Lockstep *ls, ScnReport *rep)
@@ -1379,14 +1357,10 @@ static int scn_dma_out_of_range(Lockstep *ls, ScnReport *rep)
     uint8_t p[EDU_DMA_BUF_SIZE];
     uint8_t want[0x40];
     ScnEdu e;
-    int rc = scn_probe(ls, rep, &scn_enum_master, &e, 1);
+    int rc = scn_probe_full_buffer(ls, rep, &e, p, 0xdddd);
 
     if (rc < 0) {
         return rc;
-    }
-    scn_pattern(p, sizeof(p), 0xdddd);
-    if (!scn_load_buffer(ls, rep, &e, SCN_RAM_A, p, 0, sizeof(p))) {
-        return -EIO;
     }
     drv_write_buf(ls, SCN_RAM_A, p + 0x800, sizeof(want)); /* other data */
     memset(want, SCN_SENTINEL, sizeof(want));
@@ -1422,14 +1396,10 @@ static int scn_dma_count_zero(Lockstep *ls, ScnReport *rep)
     uint8_t p[EDU_DMA_BUF_SIZE];
     uint8_t want[0x40];
     ScnEdu e;
-    int rc = scn_probe(ls, rep, &scn_enum_master, &e, 1);
+    int rc = scn_probe_full_buffer(ls, rep, &e, p, 0xeeee);
 
     if (rc < 0) {
         return rc;
-    }
-    scn_pattern(p, sizeof(p), 0xeeee);
-    if (!scn_load_buffer(ls, rep, &e, SCN_RAM_A, p, 0, sizeof(p))) {
-        return -EIO;
     }
     drv_write_buf(ls, SCN_RAM_A, p + 0x100, sizeof(want)); /* other data */
 
@@ -1468,15 +1438,13 @@ static int scn_dma_end_at_buffer_end(Lockstep *ls, ScnReport *rep)
     uint8_t q[0x100];
     uint8_t want[0x100 + 2 * SCN_GUARD];
     ScnEdu e;
-    int rc = scn_probe(ls, rep, &scn_enum_master, &e, 1);
+    /* The whole buffer, both ways. */
+    int rc = scn_probe_full_buffer(ls, rep, &e, p, 0xf0f0);
 
     if (rc < 0) {
         return rc;
     }
-    /* The whole buffer, both ways. */
-    scn_pattern(p, sizeof(p), 0xf0f0);
-    if (!scn_load_buffer(ls, rep, &e, SCN_RAM_A, p, 0, sizeof(p)) ||
-        !scn_expect_buffer(ls, rep, &e, p, sizeof(p),
+    if (!scn_expect_buffer(ls, rep, &e, p, sizeof(p),
                            "whole buffer after RAM -> buffer")) {
         return -EIO;
     }

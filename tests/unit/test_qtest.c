@@ -86,6 +86,22 @@ static void expect(TestState *t, const char *line, const char *answer)
     }
 }
 
+/* A request and the exact answer to it, newline included. */
+typedef struct Exchange {
+    const char *request;
+    const char *answer;
+} Exchange;
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Asks each request in turn and checks each answer. */
+static void expect_all(TestState *t, const Exchange *script, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        expect(t, script[i].request, script[i].answer);
+    }
+}
+
 /* Moves time on; the answer is a time that depends on the timing table. */
 static void step(TestState *t, const char *line)
 {
@@ -98,10 +114,14 @@ static void step(TestState *t, const char *line)
 /* BAR0 at 0xfe000000 with memory decode and bus mastering on. */
 static void map_bar0(TestState *t)
 {
-    expect(t, "outl 0xcf8 0x80002010", "OK\n");
-    expect(t, "outl 0xcfc 0xfe000000", "OK\n");
-    expect(t, "outl 0xcf8 0x80002004", "OK\n");
-    expect(t, "outw 0xcfc 0x6", "OK\n");
+    static const Exchange bar0_mapping[] = {
+        {"outl 0xcf8 0x80002010", "OK\n"},
+        {"outl 0xcfc 0xfe000000", "OK\n"},
+        {"outl 0xcf8 0x80002004", "OK\n"},
+        {"outw 0xcfc 0x6", "OK\n"},
+    };
+
+    expect_all(t, bar0_mapping, N_ELEMENTS(bar0_mapping));
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -113,149 +133,185 @@ static void test_endianness_is_little(void **state)
 
 static void test_in_answers_at_least_four_hex_digits(void **state)
 {
+    /* Nobody claims port 0x80: all ones, cut to the size. */
+    static const Exchange script[] = {
+        {"inb 0x80", "OK 0x00ff\n"},
+        {"inw 0x80", "OK 0xffff\n"},
+        {"inl 0x80", "OK 0xffffffff\n"},
+    };
     TestState *t = *state;
 
-    /* Nobody claims port 0x80: all ones, cut to the size. */
-    expect(t, "inb 0x80", "OK 0x00ff\n");
-    expect(t, "inw 0x80", "OK 0xffff\n");
-    expect(t, "inl 0x80", "OK 0xffffffff\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_out_and_in_reach_config_space(void **state)
 {
+    static const Exchange script[] = {
+        {"inl 0xcf8", "OK 0x0000\n"},
+        {"outl 0xcf8 0x80002000", "OK\n"},
+        {"inl 0xcf8", "OK 0x80002000\n"},
+        {"inl 0xcfc", "OK 0x11e81234\n"},
+        {"inw 0xcfe", "OK 0x11e8\n"},
+        {"inb 0xcfd", "OK 0x0012\n"},
+        {"outl 0xcf8 0x8000203c", "OK\n"},
+        {"outb 0xcfc 0x1a5", "OK\n"}, /* the value is cut to a byte */
+        {"inl 0xcfc", "OK 0x01a5\n"},
+        {"outw 0xcfc 0x0b", "OK\n"},
+        {"inl 0xcfc", "OK 0x010b\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "inl 0xcf8", "OK 0x0000\n");
-    expect(t, "outl 0xcf8 0x80002000", "OK\n");
-    expect(t, "inl 0xcf8", "OK 0x80002000\n");
-    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
-    expect(t, "inw 0xcfe", "OK 0x11e8\n");
-    expect(t, "inb 0xcfd", "OK 0x0012\n");
-    expect(t, "outl 0xcf8 0x8000203c", "OK\n");
-    expect(t, "outb 0xcfc 0x1a5", "OK\n"); /* the value is cut to a byte */
-    expect(t, "inl 0xcfc", "OK 0x01a5\n");
-    expect(t, "outw 0xcfc 0x0b", "OK\n");
-    expect(t, "inl 0xcfc", "OK 0x010b\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_read_sizes_answer_sixteen_hex_digits(void **state)
 {
+    static const Exchange script[] = {
+        {"writeb 0x1000 0x1ff", "OK\n"},
+        {"readb 0x1000", "OK 0x00000000000000ff\n"},
+        {"writew 0x1010 0x12345", "OK\n"},
+        {"readw 0x1010", "OK 0x0000000000002345\n"},
+        {"writel 0x1020 0x89abcdef", "OK\n"},
+        {"readl 0x1020", "OK 0x0000000089abcdef\n"},
+        {"writeq 0x1030 0x0123456789abcdef", "OK\n"},
+        {"readq 0x1030", "OK 0x0123456789abcdef\n"},
+        {"readb 0x1030", "OK 0x00000000000000ef\n"},
+        {"read 0x1030 8", "OK 0xefcdab8967452301\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "writeb 0x1000 0x1ff", "OK\n");
-    expect(t, "readb 0x1000", "OK 0x00000000000000ff\n");
-    expect(t, "writew 0x1010 0x12345", "OK\n");
-    expect(t, "readw 0x1010", "OK 0x0000000000002345\n");
-    expect(t, "writel 0x1020 0x89abcdef", "OK\n");
-    expect(t, "readl 0x1020", "OK 0x0000000089abcdef\n");
-    expect(t, "writeq 0x1030 0x0123456789abcdef", "OK\n");
-    expect(t, "readq 0x1030", "OK 0x0123456789abcdef\n");
-    expect(t, "readb 0x1030", "OK 0x00000000000000ef\n");
-    expect(t, "read 0x1030 8", "OK 0xefcdab8967452301\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_bar0_registers_answer_through_qtest(void **state)
 {
+    static const Exchange script[] = {
+        {"readl 0xfe000000", "OK 0x00000000010000ed\n"},
+        {"writel 0xfe000004 0x12345678", "OK\n"},
+        {"readl 0xfe000004", "OK 0x00000000edcba987\n"},
+        /* 1- and 2-byte accesses read 0, an 8-byte one below 0x80 all ones. */
+        {"readb 0xfe000000", "OK 0x0000000000000000\n"},
+        {"readw 0xfe000000", "OK 0x0000000000000000\n"},
+        {"readq 0xfe000000", "OK 0xffffffffffffffff\n"},
+    };
     TestState *t = *state;
 
     map_bar0(t);
-    expect(t, "readl 0xfe000000", "OK 0x00000000010000ed\n");
-    expect(t, "writel 0xfe000004 0x12345678", "OK\n");
-    expect(t, "readl 0xfe000004", "OK 0x00000000edcba987\n");
-    /* 1- and 2-byte accesses read 0, an 8-byte one below 0x80 all ones. */
-    expect(t, "readb 0xfe000000", "OK 0x0000000000000000\n");
-    expect(t, "readw 0xfe000000", "OK 0x0000000000000000\n");
-    expect(t, "readq 0xfe000000", "OK 0xffffffffffffffff\n");
+    expect_all(t, script, N_ELEMENTS(script));
     assert_int_equal(t->backend->ops->guest_errors(t->backend), 2);
 }
 
 static void test_read_answers_two_hex_digits_per_byte(void **state)
 {
+    static const Exchange script[] = {
+        {"write 0x2000 5 0x00A1b2C3ff", "OK\n"},
+        {"read 0x2000 5", "OK 0x00a1b2c3ff\n"},
+        {"read 0x2000 1", "OK 0x00\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "write 0x2000 5 0x00A1b2C3ff", "OK\n");
-    expect(t, "read 0x2000 5", "OK 0x00a1b2c3ff\n");
-    expect(t, "read 0x2000 1", "OK 0x00\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_write_fills_zeros_past_its_data(void **state)
 {
+    static const Exchange script[] = {
+        {"memset 0x2100 8 0xee", "OK\n"},
+        {"write 0x2100 4 0xaabb", "OK\n"},
+        {"read 0x2100 6", "OK 0xaabb0000eeee\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "memset 0x2100 8 0xee", "OK\n");
-    expect(t, "write 0x2100 4 0xaabb", "OK\n");
-    expect(t, "read 0x2100 6", "OK 0xaabb0000eeee\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_write_ignores_digits_past_its_size(void **state)
 {
+    static const Exchange script[] = {
+        {"write 0x2200 1 0x112233", "OK\n"},
+        {"read 0x2200 3", "OK 0x110000\n"},
+        {"write 0x2200 0 0x44", "OK\n"},
+        {"read 0x2200 1", "OK 0x11\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "write 0x2200 1 0x112233", "OK\n");
-    expect(t, "read 0x2200 3", "OK 0x110000\n");
-    expect(t, "write 0x2200 0 0x44", "OK\n");
-    expect(t, "read 0x2200 1", "OK 0x11\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_memset_fills_the_low_byte_of_its_value(void **state)
 {
+    static const Exchange script[] = {
+        {"memset 0x3000 3 0x1ab", "OK\n"},
+        {"read 0x3000 4", "OK 0xababab00\n"},
+        {"memset 0x3000 0 0x11", "OK\n"},
+        {"read 0x3000 1", "OK 0xab\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "memset 0x3000 3 0x1ab", "OK\n");
-    expect(t, "read 0x3000 4", "OK 0xababab00\n");
-    expect(t, "memset 0x3000 0 0x11", "OK\n");
-    expect(t, "read 0x3000 1", "OK 0xab\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_memset_covers_a_large_range(void **state)
 {
+    /* More than one chunk, at an odd address. */
+    static const Exchange script[] = {
+        {"memset 0x10003 0x30001 0x5a", "OK\n"},
+        {"read 0x10002 2", "OK 0x005a\n"},
+        {"read 0x40003 2", "OK 0x5a00\n"},
+    };
     TestState *t = *state;
 
-    /* More than one chunk, at an odd address. */
-    expect(t, "memset 0x10003 0x30001 0x5a", "OK\n");
-    expect(t, "read 0x10002 2", "OK 0x005a\n");
-    expect(t, "read 0x40003 2", "OK 0x5a00\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_b64read_answers_base64(void **state)
 {
+    static const Exchange script[] = {
+        {"write 0x4000 4 0x41424344", "OK\n"},
+        {"b64read 0x4000 3", "OK QUJD\n"},
+        {"b64read 0x4000 4", "OK QUJDRA==\n"},
+        {"b64read 0x4000 2", "OK QUI=\n"},
+        /* QEMU answers "OK " to 0 bytes. */
+        {"b64read 0x4000 0", "OK \n"},
+    };
     TestState *t = *state;
 
-    expect(t, "write 0x4000 4 0x41424344", "OK\n");
-    expect(t, "b64read 0x4000 3", "OK QUJD\n");
-    expect(t, "b64read 0x4000 4", "OK QUJDRA==\n");
-    expect(t, "b64read 0x4000 2", "OK QUI=\n");
-    /* QEMU answers "OK " to 0 bytes. */
-    expect(t, "b64read 0x4000 0", "OK \n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_b64write_writes_and_cuts_to_its_size(void **state)
 {
+    static const Exchange script[] = {
+        {"b64write 0x5000 3 QUJD", "OK\n"},
+        {"read 0x5000 4", "OK 0x41424300\n"},
+        {"b64write 0x5010 2 QUJDRA==", "OK\n"},
+        {"read 0x5010 3", "OK 0x414200\n"},
+        {"b64write 0x5020 0 QUJD", "OK\n"},
+        {"read 0x5020 1", "OK 0x00\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "b64write 0x5000 3 QUJD", "OK\n");
-    expect(t, "read 0x5000 4", "OK 0x41424300\n");
-    expect(t, "b64write 0x5010 2 QUJDRA==", "OK\n");
-    expect(t, "read 0x5010 3", "OK 0x414200\n");
-    expect(t, "b64write 0x5020 0 QUJD", "OK\n");
-    expect(t, "read 0x5020 1", "OK 0x00\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_clock_step_moves_by_whole_pci_clocks(void **state)
 {
+    static const Exchange script[] = {
+        /* 30 ns clocks, rounded up. */
+        {"clock_step 100", "OK 120\n"},
+        {"clock_step 30", "OK 150\n"},
+        {"clock_set 1000", "OK 1020\n"},
+        /* Time never goes back; negative and zero steps do nothing. */
+        {"clock_set 10", "OK 1020\n"},
+        {"clock_set -10", "OK 1020\n"},
+        {"clock_step -5", "OK 1020\n"},
+        {"clock_step 0", "OK 1020\n"},
+        /* Nothing pending: a bare clock_step stays. */
+        {"clock_step", "OK 1020\n"},
+    };
     TestState *t = *state;
 
-    /* 30 ns clocks, rounded up. */
-    expect(t, "clock_step 100", "OK 120\n");
-    expect(t, "clock_step 30", "OK 150\n");
-    expect(t, "clock_set 1000", "OK 1020\n");
-    /* Time never goes back; negative and zero steps do nothing. */
-    expect(t, "clock_set 10", "OK 1020\n");
-    expect(t, "clock_set -10", "OK 1020\n");
-    expect(t, "clock_step -5", "OK 1020\n");
-    expect(t, "clock_step 0", "OK 1020\n");
-    /* Nothing pending: a bare clock_step stays. */
-    expect(t, "clock_step", "OK 1020\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_clock_step_without_ns_runs_to_the_next_event(void **state)
@@ -279,26 +335,32 @@ static void test_clock_step_without_ns_runs_to_the_next_event(void **state)
 
 static void test_numbers_parse_like_qemu(void **state)
 {
+    static const Exchange script[] = {
+        {"outl 0xcf8 2147491840", "OK\n"}, /* decimal */
+        {"inl 0xcf8", "OK 0x80002000\n"},
+        {"outl 0xcf8 020000020000", "OK\n"}, /* octal */
+        {"inl 0xcf8", "OK 0x80002000\n"},
+        {"outl 0XCF8 0X80002008", "OK\n"}, /* 0X */
+        {"inl 0xcf8", "OK 0x80002008\n"},
+        /* strtoull takes a sign: -1 is all ones. */
+        {"writeq 0x1000 -1", "OK\n"},
+        {"readq 0x1000", "OK 0xffffffffffffffff\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "outl 0xcf8 2147491840", "OK\n"); /* decimal */
-    expect(t, "inl 0xcf8", "OK 0x80002000\n");
-    expect(t, "outl 0xcf8 020000020000", "OK\n"); /* octal */
-    expect(t, "inl 0xcf8", "OK 0x80002000\n");
-    expect(t, "outl 0XCF8 0X80002008", "OK\n"); /* 0X */
-    expect(t, "inl 0xcf8", "OK 0x80002008\n");
-    /* strtoull takes a sign: -1 is all ones. */
-    expect(t, "writeq 0x1000 -1", "OK\n");
-    expect(t, "readq 0x1000", "OK 0xffffffffffffffff\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_words_past_the_arguments_are_ignored(void **state)
 {
+    static const Exchange script[] = {
+        {"inb 0x80 junk", "OK 0x00ff\n"},
+        {"inb 0x80 ", "OK 0x00ff\n"},
+        {"endianness please", "OK little\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "inb 0x80 junk", "OK 0x00ff\n");
-    expect(t, "inb 0x80 ", "OK 0x00ff\n");
-    expect(t, "endianness please", "OK little\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_empty_line_gets_no_answer(void **state)
@@ -316,54 +378,63 @@ static void test_empty_line_gets_no_answer(void **state)
 
 static void test_unknown_command_fails_like_qemu(void **state)
 {
+    static const Exchange script[] = {
+        {"INB 0x80", "FAIL Unknown command 'INB'\n"},
+        {" inb 0x80", "FAIL Unknown command ''\n"},
+        {"inb\t0x80", "FAIL Unknown command 'inb\t0x80'\n"},
+        {"irq_intercept_in ioapic",
+         "FAIL Unknown command 'irq_intercept_in'\n"},
+        {"endianness", "OK little\n"},
+    };
     TestState *t = *state;
 
     expect(t, "foo bar", "FAIL Unknown command 'foo'\n");
     assert_int_equal(t->rc, -EINVAL);
-    expect(t, "INB 0x80", "FAIL Unknown command 'INB'\n");
-    expect(t, " inb 0x80", "FAIL Unknown command ''\n");
-    expect(t, "inb\t0x80", "FAIL Unknown command 'inb\t0x80'\n");
-    expect(t, "irq_intercept_in ioapic",
-           "FAIL Unknown command 'irq_intercept_in'\n");
-    expect(t, "endianness", "OK little\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_missing_arguments_fail(void **state)
 {
+    static const Exchange script[] = {
+        {"inb", "FAIL usage: inb ADDR\n"},
+        {"outb 0x80", "FAIL usage: outb ADDR VALUE\n"},
+        {"readq", "FAIL usage: readq ADDR\n"},
+        {"writel 0", "FAIL usage: writel ADDR VALUE\n"},
+        {"read 0", "FAIL usage: read ADDR SIZE\n"},
+        {"b64read 0", "FAIL usage: b64read ADDR SIZE\n"},
+        {"write 0 1", "FAIL usage: write ADDR SIZE 0xDATA\n"},
+        {"b64write 0 1", "FAIL usage: b64write ADDR SIZE B64DATA\n"},
+        {"memset 0 1", "FAIL usage: memset ADDR SIZE VALUE\n"},
+        {"clock_set", "FAIL usage: clock_set NS\n"},
+        {"endianness", "OK little\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "inb", "FAIL usage: inb ADDR\n");
-    expect(t, "outb 0x80", "FAIL usage: outb ADDR VALUE\n");
-    expect(t, "readq", "FAIL usage: readq ADDR\n");
-    expect(t, "writel 0", "FAIL usage: writel ADDR VALUE\n");
-    expect(t, "read 0", "FAIL usage: read ADDR SIZE\n");
-    expect(t, "b64read 0", "FAIL usage: b64read ADDR SIZE\n");
-    expect(t, "write 0 1", "FAIL usage: write ADDR SIZE 0xDATA\n");
-    expect(t, "b64write 0 1", "FAIL usage: b64write ADDR SIZE B64DATA\n");
-    expect(t, "memset 0 1", "FAIL usage: memset ADDR SIZE VALUE\n");
-    expect(t, "clock_set", "FAIL usage: clock_set NS\n");
-    expect(t, "endianness", "OK little\n");
+    expect_all(t, script, N_ELEMENTS(script));
     assert_int_equal(t->session.failures, 10);
 }
 
 static void test_bad_numbers_fail(void **state)
 {
+    static const Exchange script[] = {
+        {"inb 0x80x", "FAIL bad number '0x80x'\n"},
+        {"inb  0x80", "FAIL bad number ''\n"},
+        {"readl 0x", "FAIL bad number '0x'\n"},
+        {"readl 09", "FAIL bad number '09'\n"},
+        {"readl -", "FAIL bad number '-'\n"},
+        {"writel 0 99999999999999999999",
+         "FAIL bad number '99999999999999999999'\n"},
+        {"outb 0x80 one", "FAIL bad number 'one'\n"},
+        {"read 0 four", "FAIL bad number 'four'\n"},
+        {"memset 0 1 x", "FAIL bad number 'x'\n"},
+        {"clock_step 1ns", "FAIL bad number '1ns'\n"},
+        {"clock_step 9223372036854775808",
+         "FAIL bad number '9223372036854775808'\n"},
+        {"clock_set soon", "FAIL bad number 'soon'\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "inb 0x80x", "FAIL bad number '0x80x'\n");
-    expect(t, "inb  0x80", "FAIL bad number ''\n");
-    expect(t, "readl 0x", "FAIL bad number '0x'\n");
-    expect(t, "readl 09", "FAIL bad number '09'\n");
-    expect(t, "readl -", "FAIL bad number '-'\n");
-    expect(t, "writel 0 99999999999999999999",
-           "FAIL bad number '99999999999999999999'\n");
-    expect(t, "outb 0x80 one", "FAIL bad number 'one'\n");
-    expect(t, "read 0 four", "FAIL bad number 'four'\n");
-    expect(t, "memset 0 1 x", "FAIL bad number 'x'\n");
-    expect(t, "clock_step 1ns", "FAIL bad number '1ns'\n");
-    expect(t, "clock_step 9223372036854775808",
-           "FAIL bad number '9223372036854775808'\n");
-    expect(t, "clock_set soon", "FAIL bad number 'soon'\n");
+    expect_all(t, script, N_ELEMENTS(script));
     /* Long words: a long number that is fine is still a number; a bad
      * one is quoted in part. */
     {
@@ -382,74 +453,90 @@ static void test_bad_numbers_fail(void **state)
 
 static void test_port_past_ffff_fails(void **state)
 {
+    static const Exchange script[] = {
+        {"inb 0x10000", "FAIL port 0x10000 is past 0xffff\n"},
+        {"outl 0x10cf8 0x80002000", "FAIL port 0x10cf8 is past 0xffff\n"},
+        {"inl 0xcf8", "OK 0x0000\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "inb 0x10000", "FAIL port 0x10000 is past 0xffff\n");
-    expect(t, "outl 0x10cf8 0x80002000", "FAIL port 0x10cf8 is past 0xffff\n");
-    expect(t, "inl 0xcf8", "OK 0x0000\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_oversized_transfers_fail(void **state)
 {
+    static const Exchange script[] = {
+        {"read 0 0x1000001",
+         "FAIL size 16777217 is too big (at most 16777216)\n"},
+        {"b64read 0 0x1000001",
+         "FAIL size 16777217 is too big (at most 16777216)\n"},
+        {"write 0 0x10000001 0x00",
+         "FAIL size 268435457 is too big (at most 268435456)\n"},
+        {"b64write 0 0x10000001 AAAA",
+         "FAIL size 268435457 is too big (at most 268435456)\n"},
+        {"memset 0 0xffffffffffffffff 0",
+         "FAIL size 18446744073709551615 is too big (at most 268435456)\n"},
+        /* QEMU asserts on a read of nothing. */
+        {"read 0 0", "FAIL read of 0 bytes\n"},
+        {"endianness", "OK little\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "read 0 0x1000001",
-           "FAIL size 16777217 is too big (at most 16777216)\n");
-    expect(t, "b64read 0 0x1000001",
-           "FAIL size 16777217 is too big (at most 16777216)\n");
-    expect(t, "write 0 0x10000001 0x00",
-           "FAIL size 268435457 is too big (at most 268435456)\n");
-    expect(t, "b64write 0 0x10000001 AAAA",
-           "FAIL size 268435457 is too big (at most 268435456)\n");
-    expect(t, "memset 0 0xffffffffffffffff 0",
-           "FAIL size 18446744073709551615 is too big (at most 268435456)\n");
-    /* QEMU asserts on a read of nothing. */
-    expect(t, "read 0 0", "FAIL read of 0 bytes\n");
-    expect(t, "endianness", "OK little\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_bad_hex_fails_and_writes_nothing(void **state)
 {
+    static const Exchange too_short[] = {
+        {"memset 0x6000 4 0x77", "OK\n"},
+        /* QEMU's own answer to data of fewer than 3 characters. */
+        {"write 0x6000 1 0", "ERR invalid argument size\n"},
+        {"write 0x6000 1 0x", "ERR invalid argument size\n"},
+    };
+    static const Exchange not_hex[] = {
+        {"write 0x6000 2 zz12", "FAIL bad hex data: no 0x\n"},
+        {"write 0x6000 2 0x12zz", "FAIL bad hex data: 'z' at 4\n"},
+        {"write 0x6000 2 0x123", "FAIL bad hex data: odd number of digits\n"},
+        {"write 0x6000 2 0x1-", "FAIL bad hex data: '-' at 3\n"},
+        {"read 0x6000 4", "OK 0x77777777\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "memset 0x6000 4 0x77", "OK\n");
-    /* QEMU's own answer to data of fewer than 3 characters. */
-    expect(t, "write 0x6000 1 0", "ERR invalid argument size\n");
-    expect(t, "write 0x6000 1 0x", "ERR invalid argument size\n");
+    expect_all(t, too_short, N_ELEMENTS(too_short));
     assert_int_equal(t->rc, -EINVAL);
-    expect(t, "write 0x6000 2 zz12", "FAIL bad hex data: no 0x\n");
-    expect(t, "write 0x6000 2 0x12zz", "FAIL bad hex data: 'z' at 4\n");
-    expect(t, "write 0x6000 2 0x123",
-           "FAIL bad hex data: odd number of "
-           "digits\n");
-    expect(t, "write 0x6000 2 0x1-", "FAIL bad hex data: '-' at 3\n");
-    expect(t, "read 0x6000 4", "OK 0x77777777\n");
+    expect_all(t, not_hex, N_ELEMENTS(not_hex));
 }
 
 static void test_bad_base64_fails_and_writes_nothing(void **state)
 {
+    static const Exchange script[] = {
+        {"memset 0x7000 4 0x77", "OK\n"},
+        {"b64write 0x7000 1 QU", "ERR invalid argument size\n"},
+        {"b64write 0x7000 2 QUI", "FAIL bad base64 data\n"},
+        {"b64write 0x7000 3 QU*D", "FAIL bad base64 data\n"},
+        {"b64write 0x7000 3 Q=JD", "FAIL bad base64 data\n"},
+        {"b64write 0x7000 3 QUJD====", "FAIL bad base64 data\n"},
+        {"b64write 0x7000 4 QUJD",
+         "FAIL base64 data of 3 bytes is shorter than the size 4\n"},
+        {"read 0x7000 4", "OK 0x77777777\n"},
+    };
     TestState *t = *state;
 
-    expect(t, "memset 0x7000 4 0x77", "OK\n");
-    expect(t, "b64write 0x7000 1 QU", "ERR invalid argument size\n");
-    expect(t, "b64write 0x7000 2 QUI", "FAIL bad base64 data\n");
-    expect(t, "b64write 0x7000 3 QU*D", "FAIL bad base64 data\n");
-    expect(t, "b64write 0x7000 3 Q=JD", "FAIL bad base64 data\n");
-    expect(t, "b64write 0x7000 3 QUJD====", "FAIL bad base64 data\n");
-    expect(t, "b64write 0x7000 4 QUJD",
-           "FAIL base64 data of 3 bytes is shorter than the size 4\n");
-    expect(t, "read 0x7000 4", "OK 0x77777777\n");
+    expect_all(t, script, N_ELEMENTS(script));
 }
 
 static void test_session_goes_on_after_failures(void **state)
 {
+    static const Exchange script[] = {
+        {"nonsense", "FAIL Unknown command 'nonsense'\n"},
+        {"readl", "FAIL usage: readl ADDR\n"},
+        {"read 0 0", "FAIL read of 0 bytes\n"},
+        {"readl 0xfe000000", "OK 0x00000000010000ed\n"},
+    };
     TestState *t = *state;
 
     map_bar0(t);
-    expect(t, "nonsense", "FAIL Unknown command 'nonsense'\n");
-    expect(t, "readl", "FAIL usage: readl ADDR\n");
-    expect(t, "read 0 0", "FAIL read of 0 bytes\n");
-    expect(t, "readl 0xfe000000", "OK 0x00000000010000ed\n");
+    expect_all(t, script, N_ELEMENTS(script));
     assert_int_equal(t->session.failures, 3);
     assert_int_equal(t->session.backend_errors, 0);
     assert_int_equal(t->session.requests, 8);
@@ -565,39 +652,45 @@ static void test_open_refuses_bad_configurations(void **state)
 static void test_cmodel_puts_edus_in_their_slots(void **state)
 {
     BackendConfig cfg = {.n_edu = 2, .edu_slot = {0, 9}, .quiet = true};
+    /* Slot 4 by default, then slot 9; slot 5 is empty. */
+    static const Exchange script[] = {
+        {"outl 0xcf8 0x80002000", "OK\n"}, {"inl 0xcfc", "OK 0x11e81234\n"},
+        {"outl 0xcf8 0x80002800", "OK\n"}, {"inl 0xcfc", "OK 0xffffffff\n"},
+        {"outl 0xcf8 0x80004800", "OK\n"}, {"inl 0xcfc", "OK 0x11e81234\n"},
+    };
     TestState *t;
 
     (void)state;
     setup_config((void **)&t, &cfg);
-    /* Slot 4 by default, then slot 9; slot 5 is empty. */
-    expect(t, "outl 0xcf8 0x80002000", "OK\n");
-    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
-    expect(t, "outl 0xcf8 0x80002800", "OK\n");
-    expect(t, "inl 0xcfc", "OK 0xffffffff\n");
-    expect(t, "outl 0xcf8 0x80004800", "OK\n");
-    expect(t, "inl 0xcfc", "OK 0x11e81234\n");
+    expect_all(t, script, N_ELEMENTS(script));
     teardown((void **)&t);
 }
 
 static void test_cmodel_applies_the_dma_mask(void **state)
 {
     BackendConfig cfg = {.dma_mask = 0xffff, .quiet = true};
+    static const Exchange ram_to_buffer[] = {
+        {"write 0x2345 4 0xcafef00d", "OK\n"},
+        /* RAM address 0x12345 is masked to 0x2345. */
+        {"writeq 0xfe000080 0x12345", "OK\n"},
+        {"writeq 0xfe000088 0x40000", "OK\n"},
+        {"writeq 0xfe000090 4", "OK\n"},
+        {"writeq 0xfe000098 1", "OK\n"},
+    };
+    static const Exchange buffer_to_ram[] = {
+        {"readq 0xfe000098", "OK 0x0000000000000000\n"},
+        {"writeq 0xfe000080 0x40000", "OK\n"},
+        {"writeq 0xfe000088 0x3000", "OK\n"},
+        {"writeq 0xfe000098 3", "OK\n"},
+    };
     TestState *t;
 
     (void)state;
     setup_config((void **)&t, &cfg);
     map_bar0(t);
-    expect(t, "write 0x2345 4 0xcafef00d", "OK\n");
-    /* RAM address 0x12345 is masked to 0x2345. */
-    expect(t, "writeq 0xfe000080 0x12345", "OK\n");
-    expect(t, "writeq 0xfe000088 0x40000", "OK\n");
-    expect(t, "writeq 0xfe000090 4", "OK\n");
-    expect(t, "writeq 0xfe000098 1", "OK\n");
+    expect_all(t, ram_to_buffer, N_ELEMENTS(ram_to_buffer));
     step(t, "clock_step 1000000");
-    expect(t, "readq 0xfe000098", "OK 0x0000000000000000\n");
-    expect(t, "writeq 0xfe000080 0x40000", "OK\n");
-    expect(t, "writeq 0xfe000088 0x3000", "OK\n");
-    expect(t, "writeq 0xfe000098 3", "OK\n");
+    expect_all(t, buffer_to_ram, N_ELEMENTS(buffer_to_ram));
     step(t, "clock_step 1000000");
     expect(t, "read 0x3000 4", "OK 0xcafef00d\n");
     teardown((void **)&t);

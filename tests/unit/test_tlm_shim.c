@@ -5,11 +5,7 @@
  * side, sizes and ranges are refused as documented, and the waveform has
  * the names every view shares.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "tb_file.h" /* <cmocka.h> with what it needs first */
 
 #include <errno.h>
 #include <stdio.h>
@@ -86,46 +82,40 @@ static void view_close(View *v)
     tlm_sim_destroy(v->sim);
 }
 
+/* The two APIs take the same arguments: each call goes to whichever view
+ * v is, and must succeed. */
 static uint32_t v_in(View *v, uint16_t port, unsigned size)
 {
     uint32_t val = 0;
 
-    if (v->host) {
-        assert_int_equal(host_io_read(v->host, port, size, &val), 0);
-    } else {
-        assert_int_equal(tlm_sim_io_read(v->sim, port, size, &val), 0);
-    }
+    assert_int_equal(v->host ? host_io_read(v->host, port, size, &val)
+                             : tlm_sim_io_read(v->sim, port, size, &val),
+                     0);
     return val;
 }
 
 static void v_out(View *v, uint16_t port, uint32_t val, unsigned size)
 {
-    if (v->host) {
-        assert_int_equal(host_io_write(v->host, port, val, size), 0);
-    } else {
-        assert_int_equal(tlm_sim_io_write(v->sim, port, val, size), 0);
-    }
+    assert_int_equal(v->host ? host_io_write(v->host, port, val, size)
+                             : tlm_sim_io_write(v->sim, port, val, size),
+                     0);
 }
 
 static uint64_t v_read(View *v, uint64_t addr, unsigned size)
 {
     uint64_t val = 0;
 
-    if (v->host) {
-        assert_int_equal(host_mem_read(v->host, addr, size, &val), 0);
-    } else {
-        assert_int_equal(tlm_sim_mem_read(v->sim, addr, size, &val), 0);
-    }
+    assert_int_equal(v->host ? host_mem_read(v->host, addr, size, &val)
+                             : tlm_sim_mem_read(v->sim, addr, size, &val),
+                     0);
     return val;
 }
 
 static void v_write(View *v, uint64_t addr, uint64_t val, unsigned size)
 {
-    if (v->host) {
-        assert_int_equal(host_mem_write(v->host, addr, val, size), 0);
-    } else {
-        assert_int_equal(tlm_sim_mem_write(v->sim, addr, val, size), 0);
-    }
+    assert_int_equal(v->host ? host_mem_write(v->host, addr, val, size)
+                             : tlm_sim_mem_write(v->sim, addr, val, size),
+                     0);
 }
 
 static void v_read_buf(View *v, uint64_t addr, void *buf, size_t len)
@@ -396,40 +386,18 @@ static void test_hundreds_of_simulations_one_after_another(void **state)
         const unsigned slots[3] = {4 + i % 3, 9, 12};
         const unsigned n = 1 + i % 3;
         TlmSim *sim = sim_new(n, slots, i % 50 == 7 ? vcd : NULL);
-        uint32_t id = 0;
-        uint64_t val = 0;
+        View v = {.sim = sim};
 
         assert_int_equal(tlm_sim_now_ns(sim), 0);
-        assert_int_equal(
-            tlm_sim_io_write(sim, PCI_CONFIG_ADDRESS_PORT,
-                             PCI_CONFIG_ENABLE | PCI_DEVFN(slots[0], 0) << 8,
-                             4),
-            0);
-        assert_int_equal(tlm_sim_io_read(sim, PCI_CONFIG_DATA_PORT, 4, &id), 0);
-        assert_int_equal(id, EDU_DEVICE_ID << 16 | EDU_VENDOR_ID);
+        assert_int_equal(v_cfg_read(&v, slots[0], PCI_VENDOR_ID, 4),
+                         EDU_DEVICE_ID << 16 | EDU_VENDOR_ID);
         if (i % 10 == 0) {
             /* Leave work pending: a factorial the kernel never reaches. */
-            assert_int_equal(tlm_sim_io_write(sim, PCI_CONFIG_ADDRESS_PORT,
-                                              PCI_CONFIG_ENABLE |
-                                                  PCI_DEVFN(slots[0], 0) << 8 |
-                                                  PCI_BASE_ADDRESS_0,
-                                              4),
-                             0);
-            assert_int_equal(
-                tlm_sim_io_write(sim, PCI_CONFIG_DATA_PORT, BAR0, 4), 0);
-            assert_int_equal(tlm_sim_io_write(sim, PCI_CONFIG_ADDRESS_PORT,
-                                              PCI_CONFIG_ENABLE |
-                                                  PCI_DEVFN(slots[0], 0) << 8 |
-                                                  PCI_COMMAND,
-                                              4),
-                             0);
-            assert_int_equal(
-                tlm_sim_io_write(sim, PCI_CONFIG_DATA_PORT, COMMAND, 4), 0);
-            assert_int_equal(tlm_sim_mem_write(sim, BAR0 + EDU_REG_FACT, 30, 4),
-                             0);
-            assert_int_equal(
-                tlm_sim_mem_read(sim, BAR0 + EDU_REG_STATUS, 4, &val), 0);
-            assert_int_equal(val, EDU_STATUS_COMPUTING);
+            v_cfg_write(&v, slots[0], PCI_BASE_ADDRESS_0, BAR0, 4);
+            v_cfg_write(&v, slots[0], PCI_COMMAND, COMMAND, 4);
+            v_write(&v, BAR0 + EDU_REG_FACT, 30, 4);
+            assert_int_equal(v_read(&v, BAR0 + EDU_REG_STATUS, 4),
+                             EDU_STATUS_COMPUTING);
         }
         assert_int_equal(tlm_sim_advance(sim, 1000), 0);
         /* A config read (4 clocks), four more transactions when a factorial
@@ -600,24 +568,6 @@ static void test_bad_configurations_are_refused(void **state)
     tlm_sim_destroy(sim_new(1, one_slot, NULL));
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long n;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    text = calloc(1, (size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return text;
-}
-
 /* sc_trace with the names the one GTKWave layout (waves/edu.gtkw) knows,
  * in its scope TOP, written as NAME.tmp.vcd and renamed when complete. */
 static void test_waveform_has_the_shared_names(void **state)
@@ -640,7 +590,7 @@ static void test_waveform_has_the_shared_names(void **state)
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(tlm_sim_finish(t.sim), 0);
     assert_int_equal(access(tmp, F_OK), -1);
-    text = slurp(path);
+    text = tb_read_file(path);
     assert_non_null(strstr(text, "$scope module TOP "));
     assert_null(strstr(text, "SystemC $end"));
     assert_non_null(strstr(text, "$timescale\n     1 ns"));

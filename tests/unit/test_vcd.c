@@ -6,11 +6,7 @@
  */
 #define _DEFAULT_SOURCE /* mkdtemp, symlink */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "tb_file.h" /* <cmocka.h> with what it needs first */
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,9 +19,9 @@
 #include "edu/timing.h"
 #include "edu/vcd.h"
 
-#define SLOT     4u
-#define BAR0     0xfe000000u
-#define RAM_SRC  0x1000u
+#define SLOT 4u
+#define BAR0 0xfe000000u
+#define RAM_SRC 0x1000u
 #define MSI_ADDR 0xfee00000u
 #define MSI_DATA 0x4321u
 
@@ -35,14 +31,14 @@
 
 typedef struct WaveVar {
     char id[8];
-    char name[64];      /* scope path below TOP, e.g. "edu1.edu_status" */
+    char name[64]; /* scope path below TOP, e.g. "edu1.edu_status" */
     unsigned width;
 } WaveVar;
 
 typedef struct WaveChange {
     uint64_t t;
     unsigned var;
-    char val[33];       /* extended to the var's width */
+    char val[33]; /* extended to the var's width */
 } WaveChange;
 
 typedef struct Wave {
@@ -54,25 +50,6 @@ typedef struct Wave {
     uint64_t last_t;
     unsigned clock_ns;
 } Wave;
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static int wave_find_id(const Wave *w, const char *id)
 {
@@ -116,7 +93,7 @@ static void wave_parse(Wave *w, const char *path, unsigned clock_ns)
 
     memset(w, 0, sizeof(*w));
     w->clock_ns = clock_ns;
-    w->text = read_all(path);
+    w->text = tb_read_file(path);
     {
         /* strtok_r writes into the text: parse a copy. */
         char *copy = strdup(w->text);
@@ -165,7 +142,7 @@ static void wave_parse(Wave *w, const char *path, unsigned clock_ns)
             if (tok[0] == '#') {
                 uint64_t nt = strtoull(tok + 1, NULL, 10);
 
-                assert_true(nt >= t);   /* time never goes back */
+                assert_true(nt >= t); /* time never goes back */
                 t = nt;
                 continue;
             }
@@ -176,7 +153,7 @@ static void wave_parse(Wave *w, const char *path, unsigned clock_ns)
                 continue;
             }
             if (tok[0] == '$') {
-                continue;       /* $dumpvars, $end */
+                continue; /* $dumpvars, $end */
             }
             if (tok[0] == 'b') {
                 val = tok + 1;
@@ -236,8 +213,7 @@ static uint32_t wave_num(const Wave *w, const char *name, uint64_t clk)
     const char *val = wave_at(w, name, clk);
 
     if (strspn(val, "01") != strlen(val)) {
-        fail_msg("%s at clock %llu is %s", name, (unsigned long long)clk,
-                 val);
+        fail_msg("%s at clock %llu is %s", name, (unsigned long long)clk, val);
     }
     return (uint32_t)strtoul(val, NULL, 2);
 }
@@ -250,8 +226,8 @@ static size_t wave_changes(const Wave *w, const char *name, uint64_t from,
     size_t n = 0;
 
     for (size_t i = 0; i < w->n_ch; i++) {
-        if (w->ch[i].var == (unsigned)var &&
-            w->ch[i].t >= from * w->clock_ns && w->ch[i].t < to * w->clock_ns) {
+        if (w->ch[i].var == (unsigned)var && w->ch[i].t >= from * w->clock_ns &&
+            w->ch[i].t < to * w->clock_ns) {
             n++;
         }
     }
@@ -338,30 +314,27 @@ static uint32_t cfg_read(Host *host, unsigned slot, unsigned off)
 {
     uint32_t val;
 
-    assert_int_equal(host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
-                                   PCI_CONFIG_ENABLE |
-                                       PCI_DEVFN(slot, 0) << 8 | off,
-                                   4),
-                     0);
+    assert_int_equal(
+        host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
+                      PCI_CONFIG_ENABLE | PCI_DEVFN(slot, 0) << 8 | off, 4),
+        0);
     assert_int_equal(host_io_read(host, PCI_CONFIG_DATA_PORT, 4, &val), 0);
     return val;
 }
 
 static void cfg_write(Host *host, unsigned slot, unsigned off, uint32_t val)
 {
-    assert_int_equal(host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
-                                   PCI_CONFIG_ENABLE |
-                                       PCI_DEVFN(slot, 0) << 8 | off,
-                                   4),
-                     0);
+    assert_int_equal(
+        host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
+                      PCI_CONFIG_ENABLE | PCI_DEVFN(slot, 0) << 8 | off, 4),
+        0);
     assert_int_equal(host_io_write(host, PCI_CONFIG_DATA_PORT, val, 4), 0);
 }
 
 static void map_bar0(Host *host, unsigned slot, uint32_t base)
 {
     cfg_write(host, slot, PCI_BASE_ADDRESS_0, base);
-    cfg_write(host, slot, PCI_COMMAND,
-              PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    cfg_write(host, slot, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 }
 
 static void reg_write(Host *host, uint32_t addr, uint32_t val)
@@ -388,6 +361,15 @@ static uint64_t data_phase(uint64_t c, uint64_t wait)
     return c + edu_timing_first_data(wait);
 }
 
+/* Writes a register in BAR0; returns the clock of the write's data phase. */
+static uint64_t reg_write_at(Host *host, uint32_t addr, uint32_t val)
+{
+    uint64_t d = data_phase(host_now(host), EDU_T_BAR_WAIT);
+
+    reg_write(host, addr, val);
+    return d;
+}
+
 /* ---- tests ---------------------------------------------------------- */
 
 static void test_header_declares_every_design_signal(void **state)
@@ -396,11 +378,11 @@ static void test_header_declares_every_design_signal(void **state)
         const char *name;
         unsigned width;
     } want[] = {
-        {"pci_clk", 1},       {"pci_ad", 32},        {"pci_cbe_n", 4},
-        {"pci_par", 1},       {"pci_frame_n", 1},    {"pci_irdy_n", 1},
-        {"pci_trdy_n", 1},    {"pci_devsel_n", 1},   {"pci_stop_n", 1},
-        {"pci_idsel", 1},     {"pci_req_n", 1},      {"pci_gnt_n", 1},
-        {"pci_inta_n", 1},    {"edu_status", 32},    {"edu_irq_status", 32},
+        {"pci_clk", 1},       {"pci_ad", 32},      {"pci_cbe_n", 4},
+        {"pci_par", 1},       {"pci_frame_n", 1},  {"pci_irdy_n", 1},
+        {"pci_trdy_n", 1},    {"pci_devsel_n", 1}, {"pci_stop_n", 1},
+        {"pci_idsel", 1},     {"pci_req_n", 1},    {"pci_gnt_n", 1},
+        {"pci_inta_n", 1},    {"edu_status", 32},  {"edu_irq_status", 32},
         {"edu_fact_busy", 1}, {"edu_dma_busy", 1},
     };
     Fixture *f = *state;
@@ -496,7 +478,7 @@ static void test_master_abort_has_no_devsel(void **state)
     close_and_parse(f, vcd, &w);
     assert_int_equal(host_now(f->host), c + EDU_T_MASTER_ABORT);
     assert_int_equal(wave_num(&w, "pci_frame_n", c), 0);
-    assert_int_equal(wave_num(&w, "pci_idsel", c), 0);  /* not slot 4 */
+    assert_int_equal(wave_num(&w, "pci_idsel", c), 0); /* not slot 4 */
     for (uint64_t k = c; k < c + EDU_T_MASTER_ABORT; k++) {
         assert_int_equal(wave_num(&w, "pci_devsel_n", k), 1);
         assert_int_equal(wave_num(&w, "pci_trdy_n", k), 1);
@@ -504,10 +486,8 @@ static void test_master_abort_has_no_devsel(void **state)
     }
     /* The master waits for DEVSEL# with IRDY# low, then gives up. */
     assert_int_equal(wave_num(&w, "pci_irdy_n", c + 1), 0);
-    assert_int_equal(wave_num(&w, "pci_irdy_n", c + EDU_T_MASTER_ABORT - 2),
-                     0);
-    assert_int_equal(wave_num(&w, "pci_irdy_n", c + EDU_T_MASTER_ABORT - 1),
-                     1);
+    assert_int_equal(wave_num(&w, "pci_irdy_n", c + EDU_T_MASTER_ABORT - 2), 0);
+    assert_int_equal(wave_num(&w, "pci_irdy_n", c + EDU_T_MASTER_ABORT - 1), 1);
     wave_free(&w);
 }
 
@@ -539,8 +519,7 @@ static void test_mem_write_data_phase_asserts_irdy_trdy_devsel(void **state)
     assert_int_equal(wave_num(&w, "pci_irdy_n", d + 1), 1);
     assert_int_equal(wave_num(&w, "pci_trdy_n", d + 1), 1);
     assert_int_equal(wave_num(&w, "pci_devsel_n", d + 1), 1);
-    assert_int_equal(wave_num(&w, "pci_par", d + 1),
-                     parity(0x12345678u, 0));
+    assert_int_equal(wave_num(&w, "pci_par", d + 1), parity(0x12345678u, 0));
     wave_free(&w);
 }
 
@@ -576,8 +555,7 @@ static void test_fact_busy_spans_setup_and_multiplies(void **state)
 
     map_bar0(f->host, SLOT, BAR0);
     vcd = open_vcd(f);
-    d = data_phase(host_now(f->host), EDU_T_BAR_WAIT);
-    reg_write(f->host, BAR0 + EDU_REG_FACT, n);
+    d = reg_write_at(f->host, BAR0 + EDU_REG_FACT, n);
     host_advance(f->host, 100);
     assert_int_equal(reg_read(f->host, BAR0 + EDU_REG_FACT), 120);
     close_and_parse(f, vcd, &w);
@@ -585,8 +563,7 @@ static void test_fact_busy_spans_setup_and_multiplies(void **state)
     done = d + EDU_T_FACT_SETUP + n * EDU_T_FACT_MUL;
     assert_int_equal(wave_num(&w, "edu_fact_busy", d - 1), 0);
     assert_int_equal(wave_num(&w, "edu_fact_busy", d), 1);
-    assert_int_equal(wave_num(&w, "edu_status", d),
-                     EDU_STATUS_COMPUTING);
+    assert_int_equal(wave_num(&w, "edu_status", d), EDU_STATUS_COMPUTING);
     assert_int_equal(wave_num(&w, "edu_fact_busy", done - 1), 1);
     assert_int_equal(wave_num(&w, "edu_fact_busy", done), 0);
     assert_int_equal(wave_num(&w, "edu_status", done), 0);
@@ -604,11 +581,9 @@ static void test_inta_falls_when_irq_status_becomes_nonzero(void **state)
 
     map_bar0(f->host, SLOT, BAR0);
     vcd = open_vcd(f);
-    raise = data_phase(host_now(f->host), EDU_T_BAR_WAIT);
-    reg_write(f->host, BAR0 + EDU_REG_IRQ_RAISE, 0x10);
+    raise = reg_write_at(f->host, BAR0 + EDU_REG_IRQ_RAISE, 0x10);
     host_advance(f->host, 20);
-    ack = data_phase(host_now(f->host), EDU_T_BAR_WAIT);
-    reg_write(f->host, BAR0 + EDU_REG_IRQ_ACK, 0x10);
+    ack = reg_write_at(f->host, BAR0 + EDU_REG_IRQ_ACK, 0x10);
     close_and_parse(f, vcd, &w);
 
     assert_int_equal(wave_num(&w, "edu_irq_status", raise - 1), 0);
@@ -635,8 +610,7 @@ static void test_dma_burst_arbitrates_and_carries_ram_data(void **state)
     for (unsigned i = 0; i < sizeof(pattern); i++) {
         pattern[i] = (uint8_t)(0x40 + i);
     }
-    assert_int_equal(host_ram_write(f->host, RAM_SRC, pattern,
-                                    sizeof(pattern)),
+    assert_int_equal(host_ram_write(f->host, RAM_SRC, pattern, sizeof(pattern)),
                      0);
     map_bar0(f->host, SLOT, BAR0);
     reg_write(f->host, BAR0 + EDU_REG_DMA_SRC, RAM_SRC);
@@ -684,8 +658,7 @@ static void test_dma_burst_arbitrates_and_carries_ram_data(void **state)
     assert_int_equal(wave_num(&w, "pci_trdy_n", d0 + 16), 1);
     /* RUN clears at the end of the burst. */
     assert_int_equal(wave_num(&w, "edu_dma_busy", d0 + 16), 1);
-    assert_int_equal(wave_num(&w, "edu_dma_busy",
-                              d0 + 16 + EDU_T_TURNAROUND),
+    assert_int_equal(wave_num(&w, "edu_dma_busy", d0 + 16 + EDU_T_TURNAROUND),
                      0);
     wave_free(&w);
 }
@@ -719,7 +692,6 @@ static void test_second_device_has_its_own_scope(void **state)
 {
     Fixture *f = *state;
     EduVcd *vcd;
-    uint64_t c;
     uint64_t c2;
     uint64_t d;
     Wave w;
@@ -727,9 +699,7 @@ static void test_second_device_has_its_own_scope(void **state)
     assert_int_equal(host_add_edu(f->host, SLOT + 1, 0, NULL), 0);
     map_bar0(f->host, SLOT + 1, BAR0);
     vcd = open_vcd(f);
-    c = host_now(f->host);
-    reg_write(f->host, BAR0 + EDU_REG_FACT, 3);
-    d = data_phase(c, EDU_T_BAR_WAIT);
+    d = reg_write_at(f->host, BAR0 + EDU_REG_FACT, 3);
     host_advance(f->host, 50);
     c2 = host_now(f->host);
     cfg_read(f->host, SLOT + 1, PCI_VENDOR_ID);
@@ -785,9 +755,9 @@ static void test_msi_and_dma_draw_nothing_late(void **state)
     }
     assert_true(msi_at > 0);
     assert_int_equal(wave_num(&w, "pci_cbe_n", msi_at), 0x7);
-    assert_int_equal(wave_num(&w, "pci_ad",
-                              data_phase(msi_at, EDU_T_RAM_WRITE_WAIT)),
-                     MSI_DATA);
+    assert_int_equal(
+        wave_num(&w, "pci_ad", data_phase(msi_at, EDU_T_RAM_WRITE_WAIT)),
+        MSI_DATA);
     assert_int_equal(wave_num(&w, "pci_inta_n", host_now(f->host)), 1);
     wave_free(&w);
 }
