@@ -177,3 +177,13 @@ const char *backend_error(const Backend *b)
 {
     return b->error;
 }
+
+uint64_t backend_clocks_from_ns(uint64_t ns, uint64_t clock_ns)
+{
+    return ns / clock_ns + (ns % clock_ns != 0);
+}
+
+uint64_t backend_ns_from_clocks(uint64_t clocks, uint64_t clock_ns)
+{
+    return clocks > UINT64_MAX / clock_ns ? UINT64_MAX : clocks * clock_ns;
+}

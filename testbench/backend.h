@@ -16,19 +16,19 @@
 #define BACKEND_MAX_EDU 8
 
 typedef struct BackendConfig {
-    uint64_t ram_size;              /* bytes; 0: 128 MiB */
-    unsigned n_edu;                 /* edu devices; 0: one */
+    uint64_t ram_size;                  /* bytes; 0: 128 MiB */
+    unsigned n_edu;                     /* edu devices; 0: one */
     unsigned edu_slot[BACKEND_MAX_EDU]; /* bus 0 slots; default 4, 5, ... */
-    uint64_t dma_mask;              /* 0: the device default (2^28 - 1) */
-    const char *vcd_path;           /* NULL: no waveforms */
-    bool quiet;                     /* count guest errors, do not print */
+    uint64_t dma_mask;                  /* 0: the device default (2^28 - 1) */
+    const char *vcd_path;               /* NULL: no waveforms */
+    bool quiet;                         /* count guest errors, do not print */
 } BackendConfig;
 
 typedef struct Backend Backend;
 
 typedef struct BackendOps {
     const char *name;
-    const char *summary;            /* one line for --help */
+    const char *summary; /* one line for --help */
     int (*create)(Backend *b, const BackendConfig *cfg);
     void (*destroy)(Backend *b);
 
@@ -59,7 +59,7 @@ typedef struct BackendOps {
 
 struct Backend {
     const BackendOps *ops;
-    void *priv;                     /* the backend's own state */
+    void *priv; /* the backend's own state */
     char error[256];
 };
 
@@ -85,5 +85,10 @@ void backend_close(Backend *b);
 int backend_fail(Backend *b, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *backend_error(const Backend *b);
+
+/* For the views that count PCI clocks of clock_ns each: ns as whole
+ * clocks (rounded up), and clocks as ns (UINT64_MAX past it). */
+uint64_t backend_clocks_from_ns(uint64_t ns, uint64_t clock_ns);
+uint64_t backend_ns_from_clocks(uint64_t clocks, uint64_t clock_ns);
 
 #endif /* EDU_TB_BACKEND_H */

@@ -20,7 +20,7 @@
 typedef struct CmodelBackend {
     Host *host;
     uint64_t clock_ns;
-    EduVcd *vcd;                /* NULL: no waveform */
+    EduVcd *vcd; /* NULL: no waveform */
     char vcd_path[256];
 } CmodelBackend;
 
@@ -106,52 +106,41 @@ static void cmodel_destroy(Backend *b)
     }
 }
 
+/* The host's answer: it refuses only an access size it does not take. */
+static int cmodel_check(Backend *b, int rc, unsigned size, const char *what)
+{
+    if (rc < 0) {
+        return backend_fail(b, rc, "cmodel backend: no %u-byte %s", size, what);
+    }
+    return 0;
+}
+
 static int cmodel_io_read(Backend *b, uint16_t port, unsigned size,
                           uint32_t *val)
 {
-    int rc = host_io_read(cmodel_host(b), port, size, val);
-
-    if (rc < 0) {
-        return backend_fail(b, rc, "cmodel backend: no %u-byte port read",
-                            size);
-    }
-    return 0;
+    return cmodel_check(b, host_io_read(cmodel_host(b), port, size, val), size,
+                        "port read");
 }
 
 static int cmodel_io_write(Backend *b, uint16_t port, uint32_t val,
                            unsigned size)
 {
-    int rc = host_io_write(cmodel_host(b), port, val, size);
-
-    if (rc < 0) {
-        return backend_fail(b, rc, "cmodel backend: no %u-byte port write",
-                            size);
-    }
-    return 0;
+    return cmodel_check(b, host_io_write(cmodel_host(b), port, val, size), size,
+                        "port write");
 }
 
 static int cmodel_mem_read(Backend *b, uint64_t addr, unsigned size,
                            uint64_t *val)
 {
-    int rc = host_mem_read(cmodel_host(b), addr, size, val);
-
-    if (rc < 0) {
-        return backend_fail(b, rc, "cmodel backend: no %u-byte memory read",
-                            size);
-    }
-    return 0;
+    return cmodel_check(b, host_mem_read(cmodel_host(b), addr, size, val), size,
+                        "memory read");
 }
 
 static int cmodel_mem_write(Backend *b, uint64_t addr, uint64_t val,
                             unsigned size)
 {
-    int rc = host_mem_write(cmodel_host(b), addr, val, size);
-
-    if (rc < 0) {
-        return backend_fail(b, rc, "cmodel backend: no %u-byte memory write",
-                            size);
-    }
-    return 0;
+    return cmodel_check(b, host_mem_write(cmodel_host(b), addr, val, size),
+                        size, "memory write");
 }
 
 static int cmodel_mem_read_buf(Backend *b, uint64_t addr, void *buf, size_t len)
@@ -170,21 +159,16 @@ static int cmodel_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
 static int cmodel_advance(Backend *b, uint64_t ns)
 {
     CmodelBackend *cm = b->priv;
-    uint64_t clocks = ns / cm->clock_ns + (ns % cm->clock_ns != 0);
 
-    host_advance(cm->host, clocks);
+    host_advance(cm->host, backend_clocks_from_ns(ns, cm->clock_ns));
     return 0;
 }
 
 static uint64_t cmodel_now_ns(Backend *b)
 {
     CmodelBackend *cm = b->priv;
-    uint64_t now = host_now(cm->host);
 
-    if (now > UINT64_MAX / cm->clock_ns) {
-        return UINT64_MAX;
-    }
-    return now * cm->clock_ns;
+    return backend_ns_from_clocks(host_now(cm->host), cm->clock_ns);
 }
 
 static int cmodel_next_event_ns(Backend *b, uint64_t *ns)
@@ -195,7 +179,7 @@ static int cmodel_next_event_ns(Backend *b, uint64_t *ns)
     if (next == PCI_NO_EVENT) {
         return -ENOENT;
     }
-    *ns = next > UINT64_MAX / cm->clock_ns ? UINT64_MAX : next * cm->clock_ns;
+    *ns = backend_ns_from_clocks(next, cm->clock_ns);
     return 0;
 }
 

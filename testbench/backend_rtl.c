@@ -151,20 +151,17 @@ static int rtl_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
 static int rtl_advance(Backend *b, uint64_t ns)
 {
     RtlBackend *r = b->priv;
-    uint64_t clocks = ns / r->clock_ns + (ns % r->clock_ns != 0);
 
-    return rtl_check(b, edu_rtl_advance(r->rtl, clocks), "advance");
+    return rtl_check(
+        b, edu_rtl_advance(r->rtl, backend_clocks_from_ns(ns, r->clock_ns)),
+        "advance");
 }
 
 static uint64_t rtl_now_ns(Backend *b)
 {
     RtlBackend *r = b->priv;
-    uint64_t now = edu_rtl_now(r->rtl);
 
-    if (now > UINT64_MAX / r->clock_ns) {
-        return UINT64_MAX;
-    }
-    return now * r->clock_ns;
+    return backend_ns_from_clocks(edu_rtl_now(r->rtl), r->clock_ns);
 }
 
 static int rtl_next_event_ns(Backend *b, uint64_t *ns)
@@ -179,7 +176,7 @@ static int rtl_next_event_ns(Backend *b, uint64_t *ns)
     if (rc < 0) {
         return rtl_check(b, rc, "next event");
     }
-    *ns = next > UINT64_MAX / r->clock_ns ? UINT64_MAX : next * r->clock_ns;
+    *ns = backend_ns_from_clocks(next, r->clock_ns);
     return 0;
 }
 
