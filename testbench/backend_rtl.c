@@ -194,7 +194,7 @@ static unsigned long rtl_guest_errors(Backend *b)
 
 /* Both backends but for how they are created. */
 #define RTL_BACKEND_OPS(create_fn)                                             \
-    .create = create_fn, .destroy = rtl_destroy, .io_read = rtl_io_read,       \
+    .create = (create_fn), .destroy = rtl_destroy, .io_read = rtl_io_read,     \
     .io_write = rtl_io_write, .mem_read = rtl_mem_read,                        \
     .mem_write = rtl_mem_write, .mem_read_buf = rtl_mem_read_buf,              \
     .mem_write_buf = rtl_mem_write_buf, .advance = rtl_advance,                \
