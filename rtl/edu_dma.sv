@@ -83,16 +83,16 @@ module edu_dma (
   // ---- the command ---------------------------------------------------------
 
   logic        s_to_ram;
-  logic [63:0] s_bufaddr, s_end;
+  logic [63:0] s_bufaddr, s_ramaddr, s_end;
   logic        s_in_range;
   assign s_to_ram = to_ram_i;
   assign s_bufaddr = s_to_ram ? src_i : dst_i;
+  assign s_ramaddr = s_to_ram ? dst_i : src_i;
   assign s_end = s_bufaddr + count_i;
   assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_pkg::EDU_DMA_BUF_ADDR &&
                       s_end <= BufEnd;
 
-  assign guest_err_o = {start_i && s_in_range &&
-                            ((s_to_ram ? dst_i : src_i) & ~dma_mask_i) != 64'h0,
+  assign guest_err_o = {start_i && s_in_range && (s_ramaddr & ~dma_mask_i) != 64'h0,
                         start_i && !s_in_range};
 
   // The transfer decides EDU_T_DMA_START clocks after the command's data
@@ -167,7 +167,7 @@ module edu_dma (
 
     if (start_i) begin
       to_ram_d = s_to_ram;
-      ram_d = (s_to_ram ? dst_i : src_i) & dma_mask_i;
+      ram_d = s_ramaddr & dma_mask_i;
       buf_d = e_buf;
       left_d = e_left;
       state_d = StDelay;

@@ -36,8 +36,6 @@ static const BackendOps *const backend_table[] = {
 /* clang-format on */
 #undef BACKEND_ENTRY
 
-/* First edu slot when the configuration names none (QEMU's addr=04.0). */
-#define BACKEND_FIRST_SLOT 4
 
 const BackendOps *const *backend_list(void)
 {

@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #define BACKEND_MAX_EDU 8
+/* First edu slot when the configuration names none (QEMU's addr=04.0);
+ * the next devices go to the slots after it. */
+#define BACKEND_FIRST_SLOT 4
 
 typedef struct BackendConfig {
     uint64_t ram_size;                  /* bytes; 0: 128 MiB */

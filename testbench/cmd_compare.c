@@ -28,8 +28,6 @@
 #define CMP_DEFAULT_SEEDS    20
 #define CMP_DEFAULT_COUNT    300
 #define CMP_DEFAULT_REPLAY   "edu-tb-replay.qtest"
-/* Where the random streams' devices sit: QEMU's addr=04.0, then on. */
-#define CMP_FIRST_SLOT       4
 
 typedef struct CompareOptions {
     const char *names[LOCKSTEP_MAX_VIEWS];
@@ -441,7 +439,7 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
     BackendConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
-        cfg.edu_slot[i] = CMP_FIRST_SLOT + i;
+        cfg.edu_slot[i] = BACKEND_FIRST_SLOT + i;
     }
     for (uint64_t k = 0; k < o->seeds; k++) {
         RandomArg arg = {

@@ -2,7 +2,8 @@
  * Shared helpers of the C model's unit tests: a host with one edu at
  * 00:04.0 and a log hook that counts instead of printing, configuration
  * cycles through CF8/CFC, BAR0 mapping, register and RAM access, and
- * polling as a driver does it.
+ * polling as a driver does it; a file read whole (what a waveform writer
+ * left on disk).
  *
  * Every helper asserts that the API call itself succeeded, so the tests
  * assert only values.  Include this instead of <cmocka.h>.
@@ -16,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "edu/host.h"
@@ -339,5 +341,24 @@ static inline int tb_teardown(void **state)
 #define TB_TEST(f) cmocka_unit_test_setup_teardown(f, tb_setup, tb_teardown)
 #define TB_TEST_MAPPED(f)                                                      \
     cmocka_unit_test_setup_teardown(f, tb_setup_mapped, tb_teardown)
+
+/* The text of 'path' (not empty), NUL-terminated; the caller frees it. */
+static inline char *tb_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text;
+    long n;
+
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    assert_true(n > 0);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return text;
+}
 
 #endif /* TB_UTIL_H */

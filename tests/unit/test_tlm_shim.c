@@ -5,7 +5,7 @@
  * side, sizes and ranges are refused as documented, and the waveform has
  * the names every view shares.
  */
-#include "tb_file.h" /* <cmocka.h> with what it needs first */
+#include "tb_util.h" /* <cmocka.h> with what it needs first */
 
 #include <errno.h>
 #include <stdio.h>

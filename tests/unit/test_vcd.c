@@ -6,7 +6,7 @@
  */
 #define _DEFAULT_SOURCE /* mkdtemp, symlink */
 
-#include "tb_file.h" /* <cmocka.h> with what it needs first */
+#include "tb_util.h" /* <cmocka.h> with what it needs first */
 
 #include <errno.h>
 #include <stdio.h>

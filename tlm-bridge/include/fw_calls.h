@@ -63,4 +63,25 @@ class fw_calls final : public tlm::tlm_fw_transport_if<>
     M &m_m;
 };
 
+/* The fw_calls of type F that 'itf' (what an initiator socket is bound
+ * to) is, or nullptr: looked up once, at the start of the simulation. */
+template <typename F> F *fw_calls_behind(tlm::tlm_fw_transport_if<> *itf)
+{
+    return dynamic_cast<F *>(itf);
+}
+
+/* b_transport through 'direct' (a direct call, inlined) where the lookup
+ * found it, else through the socket's interface 'itf'. */
+template <typename F>
+inline void fw_b_transport(F *direct, tlm::tlm_fw_transport_if<> *itf,
+                           tlm::tlm_generic_payload &gp,
+                           sc_core::sc_time &delay)
+{
+    if (direct) {
+        direct->b_transport(gp, delay);
+    } else {
+        itf->b_transport(gp, delay);
+    }
+}
+
 #endif /* EDU_TLM_FW_CALLS_H */

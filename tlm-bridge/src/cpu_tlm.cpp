@@ -43,18 +43,14 @@ cpu_tlm::cpu_tlm(const sc_core::sc_module_name &name)
 
 void cpu_tlm::start_of_simulation()
 {
-    m_host_if = dynamic_cast<pci_host_tlm::cpu_interface *>(bus.operator->());
+    m_host_if = fw_calls_behind<pci_host_tlm::cpu_interface>(bus.operator->());
 }
 
 inline tlm_response_status cpu_tlm::transport(tlm_generic_payload &gp)
 {
     sc_time local = m_qk.get_local_time();
 
-    if (m_host_if) {
-        m_host_if->b_transport(gp, local);
-    } else {
-        bus->b_transport(gp, local);
-    }
+    fw_b_transport(m_host_if, bus.operator->(), gp, local);
     m_qk.set(local);
     if (!m_use_qk || m_qk.need_sync()) {
         m_qk.sync();

@@ -120,8 +120,8 @@ void pci_host_tlm::start_of_simulation()
     m_bar_if.resize(m_devs.size());
     for (size_t id = 0; id < m_devs.size(); id++) {
         m_config_if[id] =
-            dynamic_cast<edu_tlm::config_interface *>(config[(int)id]);
-        m_bar_if[id] = dynamic_cast<edu_tlm::bar_interface *>(bar[(int)id]);
+            fw_calls_behind<edu_tlm::config_interface>(config[(int)id]);
+        m_bar_if[id] = fw_calls_behind<edu_tlm::bar_interface>(bar[(int)id]);
     }
 }
 
@@ -411,15 +411,9 @@ pci_host_tlm::device_access(int id, tlm::tlm_command cmd, uint64_t addr,
     gp.set_streaming_width(len);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (cfg) {
-        if (m_config_if[id]) {
-            m_config_if[id]->b_transport(gp, delay);
-        } else {
-            config[id]->b_transport(gp, delay);
-        }
-    } else if (m_bar_if[id]) {
-        m_bar_if[id]->b_transport(gp, delay);
+        fw_b_transport(m_config_if[id], config[id], gp, delay);
     } else {
-        bar[id]->b_transport(gp, delay);
+        fw_b_transport(m_bar_if[id], bar[id], gp, delay);
     }
     if (gp.is_response_error()) {
         port_error("a device refused a transaction: " +

@@ -129,7 +129,7 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     host_bridge_config_init(&m_bridge);
     host_cpu_init(&m_cpu, &k_rtl_host_ops, this, m_ram_size);
     m_tgt = std::make_unique<pci_host_target>(m_ram, m_ram_size, &m_bridge,
-                                               cfg->target_stress_seed);
+                                              cfg->target_stress_seed);
     m_arb = std::make_unique<pci_arbiter>(n);
     m_mon = std::make_unique<pci_monitor>();
     m_drives.resize(k_agent_first_device + n);
@@ -237,18 +237,19 @@ void rtl_platform::read_device(rtl_device &d)
 // as the device's outputs tell (edu.c, pci_bus.c).
 void rtl_platform::log_guest_errors(const rtl_device &d)
 {
-    if (d.guest_err & 1u) {
+    if (d.guest_err & k_guest_err_dma_range) {
         EDU_LOG_GUEST_ERROR(&m_log,
                             "edu %02x.0: DMA range outside the buffer "
                             "(0x%x-0x%x): nothing copied",
                             d.slot, EDU_DMA_BUF_ADDR,
                             EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE - 1);
     }
-    if (d.guest_err & 2u) {
-        EDU_LOG_GUEST_ERROR(&m_log, "edu %02x.0: DMA address clamped by dma_mask 0x%016llx",
-                            d.slot, (unsigned long long)m_dma_mask);
+    if (d.guest_err & k_guest_err_dma_clamped) {
+        EDU_LOG_GUEST_ERROR(
+            &m_log, "edu %02x.0: DMA address clamped by dma_mask 0x%016llx",
+            d.slot, (unsigned long long)m_dma_mask);
     }
-    if (d.guest_err & 4u) {
+    if (d.guest_err & k_guest_err_abort) {
         EDU_LOG_GUEST_ERROR(&m_log,
                             "edu %02x.0: bus master access beyond RAM: "
                             "master abort",

@@ -39,6 +39,13 @@ class Vedu_sim_dev;
 namespace edu_rtl
 {
 
+// The bits of edu_top's guest_err_o.
+enum : unsigned {
+    k_guest_err_dma_range = 1u,   // a DMA range outside the buffer
+    k_guest_err_dma_clamped = 2u, // a DMA address clamped by dma_mask
+    k_guest_err_abort = 4u,       // a bus-master transaction aborted
+};
+
 struct rtl_device {
     unsigned slot = 0;
     int idsel_bit = -1; // AD line wired to its IDSEL (-1: none)
