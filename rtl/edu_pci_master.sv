@@ -91,6 +91,14 @@ module edu_pci_master (
   assign stop = in_data && !stop_n_i;
   assign final_phase = state_q == StLast || left_q == 5'd1;
 
+  // Target abort: STOP# with DEVSEL# deasserted after it was seen.  Master
+  // abort: no DEVSEL# (nor STOP#) by the fourth clock after the address
+  // phase (the table's EDU_T_MASTER_ABORT: these four, then an idle clock).
+  logic target_abort, master_abort;
+  assign target_abort = devsel_n_i && devsel_q && stop;
+  assign master_abort = !devsel_q && devsel_n_i && !stop &&
+                        wait_q == 3'(edu_timing_pkg::EDU_T_MASTER_ABORT - 3);
+
   always_comb begin
     state_d = state_q;
     left_d = left_q;
@@ -128,31 +136,19 @@ module edu_pci_master (
           left_d = left_q - 1'b1;
           first_d = 1'b0;
         end
-        if (devsel_n_i && devsel_q && stop) begin
-          // Target abort: STOP# with DEVSEL# deasserted.
+        if (target_abort || master_abort) begin
           abort_d = 1'b1;
           if (final_phase) begin
             state_d = StTurn;
           end else begin
             state_d = StLast;
           end
-        end else if ((xfer && final_phase) || (stop && final_phase)) begin
+        end else if ((xfer || stop) && final_phase) begin
           state_d = StTurn;
         end else if (stop) begin
           state_d = StLast;   // disconnect or retry: the next phase is the final one
         end else if (!devsel_q && devsel_n_i) begin
-          // No DEVSEL# by the fourth clock after the address phase (the
-        // table's EDU_T_MASTER_ABORT: these four, then an idle clock).
-          if (wait_q == 3'(edu_timing_pkg::EDU_T_MASTER_ABORT - 3)) begin
-            abort_d = 1'b1;
-            if (final_phase) begin
-            state_d = StTurn;
-          end else begin
-            state_d = StLast;
-          end
-          end else begin
-            wait_d = wait_q + 1'b1;
-          end
+          wait_d = wait_q + 1'b1;
         end
         // Aborted: FRAME# is already deasserted in StLast, so it ends.
         if (state_q == StLast && abort_q) begin
