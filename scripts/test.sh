@@ -46,12 +46,15 @@ need() {
 }
 
 # The executables (targets) of build tree $1 that the tests with labels
-# matching $2 run (ctest names those not built yet "Could not find").
+# matching $2 run, as the command or as an argument of a script (ctest
+# names those not built yet "Could not find").
 test_targets() {
-    ctest --test-dir "$1" -N -V -L "$2" |
-        sed -n -e 's/^[0-9]*: Test command: //p' \
-            -e 's/^Could not find executable //p' | tr ' ' '\n' |
-        grep "^$1/" | xargs -r -n1 basename | sort -u
+    comm -12 \
+        <(ctest --test-dir "$1" -N -V -L "$2" |
+            sed -n -e 's/^[0-9]*: Test command: //p' \
+                -e 's/^Could not find executable //p' | tr ' ' '\n' |
+            grep "^$1/" | xargs -r -n1 basename | sort -u) \
+        <(cmake --build "$1" --target help | sed -n 's/^\.\.\. //p' | sort -u)
 }
 
 stage build "build, and every test"
