@@ -56,10 +56,20 @@ unsigned pci_host_target::stress(unsigned n)
 // The coming data phase, after 'waits' wait states and any the stress
 // adds (two at most: far inside PCI's 16 clocks for the first data phase
 // and 8 for the others): with TRDY#, with STOP# (a retry when it is the
-// first), or as the last one, with TRDY# and STOP# together.
+// first), or as the last one, with TRDY# and STOP# together; or, in a
+// transaction to abort, the target abort after one wait state at least.
 void pci_host_target::begin_data_phase(unsigned waits)
 {
     const unsigned k_plain = 15; // the roll for TRDY# after 'waits' alone
+
+    if (m_aborting) {
+        m_stops.target_aborts++;
+        m_next = st_abort;
+        m_state = st_wait; // DEVSEL# for a clock at least
+        m_count = waits ? waits - 1 : 0;
+        return;
+    }
+
     const unsigned roll = m_rnd && !m_config ? stress(16) : k_plain;
 
     m_next = roll == 0 ? st_stop : roll == 1 ? st_data_stop : st_data;
@@ -101,6 +111,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
         }
         m_write = pci_cmd_is_write(prev.cbe_n);
         m_moved = false;
+        m_aborting = !m_config && prev.ad - m_abort.base < m_abort.size;
         m_addr = m_config ? (prev.ad & 0xfc) : (prev.ad & ~3u);
         m_state = st_decode;
         m_count = EDU_T_DECODE - 1;
@@ -144,6 +155,7 @@ void pci_host_target::edge(const pci_bus_state &prev)
         }
         break;
     case st_stop:
+    case st_abort:
         if (prev.frame_n && !prev.irdy_n) {
             m_state = st_turn;
         }
@@ -160,13 +172,14 @@ pci_drive pci_host_target::out() const
     const bool claimed = m_state == st_wait || m_state == st_data ||
                          m_state == st_data_stop || m_state == st_stop;
     const bool data = m_state == st_data || m_state == st_data_stop;
+    const bool abort = m_state == st_abort;
 
     d.par = pci_parity(m_last.ad, m_last_cbe_n);
     d.par_oe = m_last.ad_oe;
-    if (claimed || m_state == st_turn) {
+    if (claimed || abort || m_state == st_turn) {
         d.devsel_n = !claimed;
         d.trdy_n = !data;
-        d.stop_n = m_state != st_stop && m_state != st_data_stop;
+        d.stop_n = m_state != st_stop && m_state != st_data_stop && !abort;
         d.devsel_oe = d.trdy_oe = d.stop_oe = true;
     }
     if (claimed && !m_write) {

@@ -16,6 +16,11 @@
 // TRDY# in the first data phase), a disconnect with data (STOP# with
 // TRDY#) and one without (STOP# alone, after data).  The data end up the
 // same; the clocks do not.
+//
+// Target abort (a non-empty range): a memory transaction of a device that
+// starts in the range is claimed, held one wait state at least (DEVSEL#
+// comes before the abort, as PCI requires), then ended with STOP# and
+// DEVSEL# deasserted together.  No data moves.
 #ifndef EDU_RTL_PCI_HOST_TARGET_H
 #define EDU_RTL_PCI_HOST_TARGET_H
 
@@ -33,9 +38,15 @@ namespace edu_rtl
 class pci_host_target
 {
   public:
+    struct range {
+        uint64_t base;
+        uint64_t size;
+    };
+
     pci_host_target(uint8_t *ram, uint64_t ram_size, PciConfig *bridge,
-                    uint64_t stress_seed = 0)
-        : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge), m_rnd(stress_seed)
+                    uint64_t stress_seed = 0, range abort = {0, 0})
+        : m_ram(ram), m_ram_size(ram_size), m_cfg(bridge), m_rnd(stress_seed),
+          m_abort(abort)
     {
     }
 
@@ -60,6 +71,7 @@ class pci_host_target
         st_data,      // TRDY#
         st_data_stop, // TRDY# and STOP#: the last data of the transaction
         st_stop,      // STOP# alone: no more data
+        st_abort,     // STOP# with DEVSEL# deasserted: target abort
         st_turn
     };
 
@@ -73,6 +85,7 @@ class pci_host_target
     uint64_t m_ram_size;
     PciConfig *m_cfg;
     uint64_t m_rnd; // the stress generator's state; 0: no stress
+    range m_abort;  // memory transactions starting here are target-aborted
 
     state m_state = st_idle;
     bool m_idle_before = true; // the bus was idle the clock before 'prev'
@@ -82,6 +95,7 @@ class pci_host_target
     unsigned m_count = 0; // clocks left in decode or wait
     state m_next = st_data; // what the wait states lead to
     bool m_moved = false;   // data moved in this transaction
+    bool m_aborting = false; // this transaction ends in a target abort
     EduRtlTargetStops m_stops = {};
     pci_drive m_last;
     uint8_t m_last_cbe_n = 0xf; // C/BE# on the bus the clock before

@@ -128,8 +128,9 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     m_ram = static_cast<uint8_t *>(ram);
     host_bridge_config_init(&m_bridge);
     host_cpu_init(&m_cpu, &k_rtl_host_ops, this, m_ram_size);
-    m_tgt = std::make_unique<pci_host_target>(m_ram, m_ram_size, &m_bridge,
-                                              cfg->target_stress_seed);
+    m_tgt = std::make_unique<pci_host_target>(
+        m_ram, m_ram_size, &m_bridge, cfg->target_stress_seed,
+        pci_host_target::range{cfg->target_abort_base, cfg->target_abort_size});
     m_arb = std::make_unique<pci_arbiter>(n);
     m_mon = std::make_unique<pci_monitor>();
     m_drives.resize(k_agent_first_device + n);

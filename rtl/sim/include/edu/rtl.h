@@ -54,6 +54,12 @@ typedef struct EduRtlConfig {
      * as PCI allows: the same data, other clocks (a test of the devices'
      * bus master). */
     uint64_t target_stress_seed;
+    /* Not 0: the RAM target ends with a target abort every memory
+     * transaction of the devices that starts in [target_abort_base,
+     * target_abort_base + target_abort_size) (a test of the devices' bus
+     * master: no data moves). */
+    uint64_t target_abort_base;
+    uint64_t target_abort_size;
 } EduRtlConfig;
 
 /* NULL on failure, with the reason in err. */
@@ -98,11 +104,14 @@ uint64_t edu_rtl_clocks_evaluated(const EduRtl *rtl);
 /* How the host bridge's RAM target ended the devices' transactions before
  * the master did: retries (STOP# before any data), disconnects with data
  * (STOP# with TRDY#) and without (STOP# after data; also at the end of
- * RAM).  Without target_stress_seed only the last happens. */
+ * RAM), target aborts (STOP# with DEVSEL# deasserted).  Without
+ * target_stress_seed and a target-abort range only disconnects without
+ * data happen. */
 typedef struct EduRtlTargetStops {
     unsigned long retries;
     unsigned long disconnects_with_data;
     unsigned long disconnects_without_data;
+    unsigned long target_aborts;
 } EduRtlTargetStops;
 void edu_rtl_target_stops(const EduRtl *rtl, EduRtlTargetStops *stops);
 

@@ -1,0 +1,228 @@
+/*
+ * The RTL's bus master copes with every way PCI lets a target end a
+ * transaction early.
+ *
+ * Stress: with target_stress_seed set, the harness's RAM target answers
+ * the device's DMA bursts and MSI messages with wait states, retries and
+ * disconnects with and without data (edu/rtl.h).  A 4 KiB transfer goes
+ * from RAM to the buffer and back to another place in RAM, each with its
+ * interrupt as an MSI message.  The copy must equal the pattern, both
+ * messages must arrive, and every kind of early end must have happened.
+ *
+ * Target abort: with a target-abort range, the RAM target aborts every
+ * transaction of the device that starts there.  The device treats it as
+ * the C model treats a master abort (docs/rtl.md): a read burst delivers
+ * all ones, a write burst and an MSI message are dropped, each is a guest
+ * error, and the DMA still ends with its interrupt.
+ *
+ * Both run under the protocol monitor.  Exit 0 when all holds, 1 otherwise.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "edu/pci_regs.h"
+#include "edu/regs.h"
+#include "edu/rtl.h"
+
+#define EDU_CA (PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8)
+#define BAR0 0xfe000000u
+#define SRC 0x100000u
+#define DST 0x200000u
+#define MSI_ADDR 0x300000u
+#define MSI_DATA 0x4242u
+#define ABORT_BASE 0x400000u /* two buffers' worth: in and out */
+#define WAIT_CLOCKS 100000u
+
+static int failed;
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "rtl_bus_master: %s\n", what);
+        failed = 1;
+    }
+}
+
+static void config_write(EduRtl *rtl, unsigned reg, uint32_t val, unsigned size)
+{
+    edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT, EDU_CA | (reg & ~3u), 4);
+    edu_rtl_io_write(rtl, (uint16_t)(PCI_CONFIG_DATA_PORT + (reg & 3u)), val,
+                     size);
+}
+
+static void set_msi_address(EduRtl *rtl, uint32_t addr)
+{
+    config_write(rtl, EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO, addr, 4);
+}
+
+/* BAR0 mapped, MSI on (to MSI_ADDR), memory and bus mastering enabled. */
+static EduRtl *platform(EduRtlConfig *cfg)
+{
+    char err[256];
+    EduRtl *rtl;
+
+    cfg->quiet = true;
+    rtl = edu_rtl_create(cfg, err, sizeof(err));
+    if (!rtl) {
+        fprintf(stderr, "rtl_bus_master: %s\n", err);
+        return NULL;
+    }
+    config_write(rtl, PCI_BASE_ADDRESS_0, BAR0, 4);
+    set_msi_address(rtl, MSI_ADDR);
+    config_write(rtl, EDU_MSI_CAP_OFFSET + PCI_MSI_DATA_64, MSI_DATA, 2);
+    config_write(rtl, EDU_MSI_CAP_OFFSET + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE,
+                 2);
+    config_write(rtl, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    return rtl;
+}
+
+/* One 4 KiB DMA with its interrupt; true once RUN has cleared. */
+static int dma(EduRtl *rtl, uint64_t src, uint64_t dst, uint64_t cmd)
+{
+    uint64_t val = EDU_DMA_CMD_RUN;
+
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_SRC, src, 8);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_DST, dst, 8);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_COUNT, EDU_DMA_BUF_SIZE, 8);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_CMD,
+                      cmd | EDU_DMA_CMD_RUN | EDU_DMA_CMD_IRQ, 8);
+    for (unsigned i = 0; i < WAIT_CLOCKS && (val & EDU_DMA_CMD_RUN); i++) {
+        edu_rtl_advance(rtl, 1);
+        edu_rtl_mem_read(rtl, BAR0 + EDU_REG_DMA_CMD, 8, &val);
+    }
+    return !(val & EDU_DMA_CMD_RUN);
+}
+
+/* Whether the MSI message came to MSI_ADDR (cleared after); the DMA
+ * interrupt acknowledged either way. */
+static int msi_arrived(EduRtl *rtl)
+{
+    uint64_t val = 0;
+
+    for (unsigned i = 0; i < 100 && val != MSI_DATA; i++) {
+        edu_rtl_advance(rtl, 10);
+        edu_rtl_mem_read(rtl, MSI_ADDR, 4, &val);
+    }
+    edu_rtl_mem_write(rtl, MSI_ADDR, 0, 4);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_ACK, EDU_IRQ_DMA, 4);
+    return val == MSI_DATA;
+}
+
+static void fill(uint8_t *buf, size_t len, unsigned seed)
+{
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = (uint8_t)(i * seed + (i >> 8));
+    }
+}
+
+static void test_stress(void)
+{
+    EduRtlConfig cfg = {.target_stress_seed = 12345};
+    EduRtl *rtl = platform(&cfg);
+    static uint8_t pattern[EDU_DMA_BUF_SIZE], copy[EDU_DMA_BUF_SIZE];
+    EduRtlTargetStops stops;
+
+    if (!rtl) {
+        failed = 1;
+        return;
+    }
+    fill(pattern, sizeof(pattern), 7);
+    edu_rtl_mem_write_buf(rtl, SRC, pattern, sizeof(pattern));
+
+    check(dma(rtl, SRC, EDU_DMA_BUF_ADDR, 0), "RAM to buffer: RUN stays set");
+    check(msi_arrived(rtl), "RAM to buffer: no MSI message");
+    check(dma(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM),
+          "buffer to RAM: RUN stays set");
+    check(msi_arrived(rtl), "buffer to RAM: no MSI message");
+    edu_rtl_mem_read_buf(rtl, DST, copy, sizeof(copy));
+    check(!memcmp(copy, pattern, sizeof(copy)), "the copy differs");
+    check(!edu_rtl_error(rtl)[0], edu_rtl_error(rtl));
+
+    edu_rtl_target_stops(rtl, &stops);
+    printf("stress: retries %lu, disconnects with data %lu, without data "
+           "%lu\n",
+           stops.retries, stops.disconnects_with_data,
+           stops.disconnects_without_data);
+    check(stops.retries > 0, "no retry happened");
+    check(stops.disconnects_with_data > 0, "no disconnect with data");
+    check(stops.disconnects_without_data > 0, "no disconnect without data");
+    edu_rtl_destroy(rtl);
+}
+
+static void test_target_abort(void)
+{
+    EduRtlConfig cfg = {.target_abort_base = ABORT_BASE,
+                        .target_abort_size = 2 * EDU_DMA_BUF_SIZE};
+    EduRtl *rtl = platform(&cfg);
+    static uint8_t pattern[EDU_DMA_BUF_SIZE], buf[EDU_DMA_BUF_SIZE];
+    static uint8_t ones[EDU_DMA_BUF_SIZE];
+    const uint64_t out = ABORT_BASE + EDU_DMA_BUF_SIZE;
+    EduRtlTargetStops stops;
+    unsigned long errors;
+    uint64_t msi = 0;
+
+    if (!rtl) {
+        failed = 1;
+        return;
+    }
+    memset(ones, 0xff, sizeof(ones));
+    fill(pattern, sizeof(pattern), 13);
+    edu_rtl_mem_write_buf(rtl, ABORT_BASE, pattern, sizeof(pattern));
+    edu_rtl_mem_write_buf(rtl, out, pattern, sizeof(pattern));
+
+    /* From RAM: every burst aborted, all ones into the buffer (seen by
+     * copying the buffer out to RAM outside the range: BAR0 does not show
+     * it). */
+    check(dma(rtl, ABORT_BASE, EDU_DMA_BUF_ADDR, 0),
+          "aborted RAM to buffer: RUN stays set");
+    check(msi_arrived(rtl), "aborted RAM to buffer: no MSI message");
+    errors = edu_rtl_guest_errors(rtl);
+    check(errors > 0, "aborted read bursts: no guest error");
+    check(dma(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM),
+          "buffer to RAM: RUN stays set");
+    check(msi_arrived(rtl), "buffer to RAM: no MSI message");
+    edu_rtl_mem_read_buf(rtl, DST, buf, sizeof(buf));
+    check(!memcmp(buf, ones, sizeof(buf)),
+          "aborted read bursts: the buffer is not all ones");
+    check(edu_rtl_guest_errors(rtl) == errors,
+          "a guest error outside the range");
+
+    /* To RAM: dropped, RAM keeps what it had. */
+    check(dma(rtl, EDU_DMA_BUF_ADDR, out, EDU_DMA_CMD_TO_RAM),
+          "aborted buffer to RAM: RUN stays set");
+    check(msi_arrived(rtl), "aborted buffer to RAM: no MSI message");
+    edu_rtl_mem_read_buf(rtl, out, buf, sizeof(buf));
+    check(!memcmp(buf, pattern, sizeof(buf)),
+          "aborted write bursts: RAM changed");
+    check(edu_rtl_guest_errors(rtl) > errors,
+          "aborted write bursts: no guest error");
+
+    /* An MSI message into the range is lost, and the next one still goes
+     * out: the device is not stuck. */
+    set_msi_address(rtl, ABORT_BASE);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
+    edu_rtl_advance(rtl, 1000);
+    edu_rtl_mem_read(rtl, ABORT_BASE, 4, &msi);
+    check(msi == (uint32_t)(pattern[0] | pattern[1] << 8 | pattern[2] << 16 |
+                            (uint32_t)pattern[3] << 24),
+          "an aborted MSI message changed RAM");
+    set_msi_address(rtl, MSI_ADDR);
+    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
+    check(msi_arrived(rtl), "no MSI message after an aborted one");
+    check(!edu_rtl_error(rtl)[0], edu_rtl_error(rtl));
+
+    edu_rtl_target_stops(rtl, &stops);
+    printf("target abort: %lu transactions aborted, %lu guest errors\n",
+           stops.target_aborts, edu_rtl_guest_errors(rtl));
+    /* 4 KiB each way in 64-byte bursts, and one message. */
+    check(stops.target_aborts == 2 * EDU_DMA_BUF_SIZE / 64 + 1,
+          "not every transaction in the range was aborted");
+    edu_rtl_destroy(rtl);
+}
+
+int main(void)
+{
+    test_stress();
+    test_target_abort();
+    return failed;
+}
