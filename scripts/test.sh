@@ -52,9 +52,20 @@ test_targets() {
     comm -12 \
         <(ctest --test-dir "$1" -N -V -L "$2" |
             sed -n -e 's/^[0-9]*: Test command: //p' \
-                -e 's/^Could not find executable //p' | tr ' ' '\n' |
-            grep "^$1/" | xargs -r -n1 basename | sort -u) \
+                -e 's/^Could not find executable //p' | tr -d '"' |
+            tr ' ' '\n' | grep "^$1/" | xargs -r -n1 basename | sort -u) \
         <(cmake --build "$1" --target help | sed -n 's/^\.\.\. //p' | sort -u)
+}
+
+# Builds in tree $1 only what the tests with labels matching $2 run.
+build_test_targets() {
+    local targets
+    mapfile -t targets < <(test_targets "$1" "$2")
+    if [ "${#targets[@]}" -eq 0 ]; then
+        echo "test: no test program found for labels '$2' in $1" >&2
+        exit 1
+    fi
+    cmake --build "$1" -j"$jobs" --target "${targets[@]}"
 }
 
 stage build "build, and every test"
@@ -71,8 +82,7 @@ need "${EDU_QEMU:-qemu-system-x86_64}"
 asan_dir=$top/build/asan
 # Only what those tests run: neither the benchmarks nor the other views'
 # own tests are built here.
-mapfile -t targets < <(test_targets "$asan_dir" 'unit|compare')
-cmake --build "$asan_dir" -j"$jobs" --target "${targets[@]}"
+build_test_targets "$asan_dir" 'unit|compare'
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" -L 'unit|compare'
 
@@ -107,8 +117,7 @@ fuzz_dir=$top/build/fuzz
 CC=clang CXX=clang++ cmake -S "$top" -B "$fuzz_dir" -DEDU_FUZZ=ON \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDU_WERROR="$werror" \
     -DEDU_FUZZ_SECONDS="${EDU_FUZZ_SECONDS:-60}" >/dev/null
-mapfile -t targets < <(test_targets "$fuzz_dir" fuzz)
-cmake --build "$fuzz_dir" -j"$jobs" --target "${targets[@]}"
+build_test_targets "$fuzz_dir" fuzz
 ctest --test-dir "$fuzz_dir" --output-on-failure -j"$jobs" -L fuzz
 # libFuzzer's -print_final_stats, per target.
 awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
