@@ -110,7 +110,9 @@ static void scn_fail(ScnReport *rep, const char *text)
 {
     rep->failures++;
     if (rep->failures == 1) {
-        snprintf(rep->first, sizeof(rep->first), "%s", text);
+        /* Cut to fit: the log line below has it whole. */
+        snprintf(rep->first, sizeof(rep->first), "%.*s",
+                 (int)sizeof(rep->first) - 1, text);
     }
     if (rep->log) {
         fprintf(rep->log, "    check failed after operation %lu: %s\n",
