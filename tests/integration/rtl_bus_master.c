@@ -108,6 +108,27 @@ static int msi_arrived(EduRtl *rtl)
     return val == MSI_DATA;
 }
 
+/* A 4 KiB DMA that must end (RUN clears) with its MSI message. */
+static void dma_done(EduRtl *rtl, uint64_t src, uint64_t dst, uint64_t cmd,
+                     const char *what)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg), "%s: RUN stays set", what);
+    check(dma(rtl, src, dst, cmd), msg);
+    snprintf(msg, sizeof(msg), "%s: no MSI message", what);
+    check(msi_arrived(rtl), msg);
+}
+
+/* Whether RAM at 'addr' holds the 4 KiB 'want'. */
+static int ram_holds(EduRtl *rtl, uint64_t addr, const uint8_t *want)
+{
+    static uint8_t got[EDU_DMA_BUF_SIZE];
+
+    edu_rtl_mem_read_buf(rtl, addr, got, sizeof(got));
+    return !memcmp(got, want, sizeof(got));
+}
+
 static void fill(uint8_t *buf, size_t len, unsigned seed)
 {
     for (size_t i = 0; i < len; i++) {
@@ -119,7 +140,7 @@ static void test_stress(void)
 {
     EduRtlConfig cfg = {.target_stress_seed = 12345};
     EduRtl *rtl = platform(&cfg);
-    static uint8_t pattern[EDU_DMA_BUF_SIZE], copy[EDU_DMA_BUF_SIZE];
+    static uint8_t pattern[EDU_DMA_BUF_SIZE];
     EduRtlTargetStops stops;
 
     if (!rtl) {
@@ -129,13 +150,9 @@ static void test_stress(void)
     fill(pattern, sizeof(pattern), 7);
     edu_rtl_mem_write_buf(rtl, SRC, pattern, sizeof(pattern));
 
-    check(dma(rtl, SRC, EDU_DMA_BUF_ADDR, 0), "RAM to buffer: RUN stays set");
-    check(msi_arrived(rtl), "RAM to buffer: no MSI message");
-    check(dma(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM),
-          "buffer to RAM: RUN stays set");
-    check(msi_arrived(rtl), "buffer to RAM: no MSI message");
-    edu_rtl_mem_read_buf(rtl, DST, copy, sizeof(copy));
-    check(!memcmp(copy, pattern, sizeof(copy)), "the copy differs");
+    dma_done(rtl, SRC, EDU_DMA_BUF_ADDR, 0, "RAM to buffer");
+    dma_done(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM, "buffer to RAM");
+    check(ram_holds(rtl, DST, pattern), "the copy differs");
     check(!edu_rtl_error(rtl)[0], edu_rtl_error(rtl));
 
     edu_rtl_target_stops(rtl, &stops);
@@ -154,8 +171,7 @@ static void test_target_abort(void)
     EduRtlConfig cfg = {.target_abort_base = ABORT_BASE,
                         .target_abort_size = 2 * EDU_DMA_BUF_SIZE};
     EduRtl *rtl = platform(&cfg);
-    static uint8_t pattern[EDU_DMA_BUF_SIZE], buf[EDU_DMA_BUF_SIZE];
-    static uint8_t ones[EDU_DMA_BUF_SIZE];
+    static uint8_t pattern[EDU_DMA_BUF_SIZE], ones[EDU_DMA_BUF_SIZE];
     const uint64_t out = ABORT_BASE + EDU_DMA_BUF_SIZE;
     EduRtlTargetStops stops;
     unsigned long errors;
@@ -173,27 +189,19 @@ static void test_target_abort(void)
     /* From RAM: every burst aborted, all ones into the buffer (seen by
      * copying the buffer out to RAM outside the range: BAR0 does not show
      * it). */
-    check(dma(rtl, ABORT_BASE, EDU_DMA_BUF_ADDR, 0),
-          "aborted RAM to buffer: RUN stays set");
-    check(msi_arrived(rtl), "aborted RAM to buffer: no MSI message");
+    dma_done(rtl, ABORT_BASE, EDU_DMA_BUF_ADDR, 0, "aborted RAM to buffer");
     errors = edu_rtl_guest_errors(rtl);
     check(errors > 0, "aborted read bursts: no guest error");
-    check(dma(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM),
-          "buffer to RAM: RUN stays set");
-    check(msi_arrived(rtl), "buffer to RAM: no MSI message");
-    edu_rtl_mem_read_buf(rtl, DST, buf, sizeof(buf));
-    check(!memcmp(buf, ones, sizeof(buf)),
+    dma_done(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM, "buffer to RAM");
+    check(ram_holds(rtl, DST, ones),
           "aborted read bursts: the buffer is not all ones");
     check(edu_rtl_guest_errors(rtl) == errors,
           "a guest error outside the range");
 
     /* To RAM: dropped, RAM keeps what it had. */
-    check(dma(rtl, EDU_DMA_BUF_ADDR, out, EDU_DMA_CMD_TO_RAM),
-          "aborted buffer to RAM: RUN stays set");
-    check(msi_arrived(rtl), "aborted buffer to RAM: no MSI message");
-    edu_rtl_mem_read_buf(rtl, out, buf, sizeof(buf));
-    check(!memcmp(buf, pattern, sizeof(buf)),
-          "aborted write bursts: RAM changed");
+    dma_done(rtl, EDU_DMA_BUF_ADDR, out, EDU_DMA_CMD_TO_RAM,
+             "aborted buffer to RAM");
+    check(ram_holds(rtl, out, pattern), "aborted write bursts: RAM changed");
     check(edu_rtl_guest_errors(rtl) > errors,
           "aborted write bursts: no guest error");
 
