@@ -51,34 +51,35 @@ static double children_cpu_s(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
-static void cfg_write(EduRtl *rtl, unsigned off, uint32_t val)
+static void cfg_write(EduPlatform *rtl, unsigned off, uint32_t val)
 {
-    edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT,
-                     PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8 | off, 4);
-    edu_rtl_io_write(rtl, PCI_CONFIG_DATA_PORT, val, 4);
+    rtl->ops->io_write(rtl, PCI_CONFIG_ADDRESS_PORT,
+                       PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8 | off, 4);
+    rtl->ops->io_write(rtl, PCI_CONFIG_DATA_PORT, val, 4);
 }
 
-static uint64_t reg_read(EduRtl *rtl, unsigned off)
+static uint64_t reg_read(EduPlatform *rtl, unsigned off)
 {
     uint64_t val = 0;
 
-    edu_rtl_mem_read(rtl, BAR0 + off, 4, &val);
+    rtl->ops->mem_read(rtl, BAR0 + off, 4, &val);
     return val;
 }
 
-static void reg_write(EduRtl *rtl, unsigned off, uint64_t val, unsigned size)
+static void reg_write(EduPlatform *rtl, unsigned off, uint64_t val,
+                      unsigned size)
 {
-    edu_rtl_mem_write(rtl, BAR0 + off, val, size);
+    rtl->ops->mem_write(rtl, BAR0 + off, val, size);
 }
 
 /* A platform with BAR0 mapped and bus mastering on; 'stim' (may be NULL)
  * records the host side's stimulus from its first clock. */
-static EduRtl *platform(const char *vcd, const char *stim)
+static EduPlatform *platform(const char *vcd, const char *stim)
 {
-    EduRtlConfig cfg = {.vcd_path = vcd, .quiet = true};
+    const EduPlatformConfig cfg = {.vcd_path = vcd, .quiet = true};
     static uint8_t pattern[EDU_DMA_BUF_SIZE];
     char err[256];
-    EduRtl *rtl = edu_rtl_create(&cfg, err, sizeof(err));
+    EduPlatform *rtl = edu_rtl_create(&cfg, NULL, err, sizeof(err));
 
     if (!rtl) {
         fprintf(stderr, "bench-rtl: %s\n", err);
@@ -93,12 +94,12 @@ static EduRtl *platform(const char *vcd, const char *stim)
     }
     cfg_write(rtl, PCI_BASE_ADDRESS_0, BAR0);
     cfg_write(rtl, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    edu_rtl_mem_write_buf(rtl, RAM, pattern, sizeof(pattern));
+    rtl->ops->mem_write_buf(rtl, RAM, pattern, sizeof(pattern));
     return rtl;
 }
 
 /* One round of the workload: about 7000 clocks, the bus busy throughout. */
-static void round_trip(EduRtl *rtl)
+static void round_trip(EduPlatform *rtl)
 {
     reg_write(rtl, EDU_REG_DMA_SRC, RAM, 8);
     reg_write(rtl, EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR, 8);
@@ -120,7 +121,7 @@ static void round_trip(EduRtl *rtl)
 }
 
 /* Runs the workload for about 'clocks' clocks; returns clocks per second. */
-static double run(EduRtl *rtl, uint64_t clocks, uint64_t *done)
+static double run(EduPlatform *rtl, uint64_t clocks, uint64_t *done)
 {
     uint64_t c0 = edu_rtl_clocks_evaluated(rtl);
     double t0 = cpu_s();
@@ -131,8 +132,8 @@ static double run(EduRtl *rtl, uint64_t clocks, uint64_t *done)
     }
     t = cpu_s() - t0;
     *done = edu_rtl_clocks_evaluated(rtl) - c0;
-    if (edu_rtl_error(rtl)[0]) {
-        fprintf(stderr, "bench-rtl: %s\n", edu_rtl_error(rtl));
+    if (edu_platform_error(rtl)[0]) {
+        fprintf(stderr, "bench-rtl: %s\n", edu_platform_error(rtl));
         exit(1);
     }
     return (double)*done / t;
@@ -185,7 +186,7 @@ int main(int argc, char **argv)
     uint64_t n_fast, n_trace, n_rec, n_icarus = 0;
     unsigned long mismatches = 0;
     double fast, trace, ivl;
-    EduRtl *rtl;
+    EduPlatform *rtl;
 
     if (!mkdtemp(dir)) {
         perror("bench-rtl: mkdtemp");
@@ -196,16 +197,16 @@ int main(int argc, char **argv)
 
     rtl = platform(NULL, NULL);
     fast = run(rtl, clocks, &n_fast);
-    edu_rtl_destroy(rtl);
+    rtl->ops->destroy(rtl);
 
     rtl = platform(vcd, NULL);
     trace = run(rtl, clocks / 16, &n_trace);
-    edu_rtl_finish(rtl);
-    edu_rtl_destroy(rtl);
+    rtl->ops->finish(rtl);
+    rtl->ops->destroy(rtl);
 
     rtl = platform(NULL, stim);
     run(rtl, clocks / 100, &n_rec);
-    edu_rtl_destroy(rtl);
+    rtl->ops->destroy(rtl);
     ivl = icarus(dir, stim, &n_icarus, &mismatches);
 
     printf("RTL view (Verilated edu + harness), one run, per CPU second:\n");

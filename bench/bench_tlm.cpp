@@ -123,15 +123,15 @@ double tlm_reads(cpu_tlm &cpu, uint64_t addr, unsigned size, unsigned long n,
 
 /* --- TLM through the C shim -------------------------------------------- */
 
-double shim_reads(TlmSim *sim, uint64_t addr, unsigned size, unsigned long n,
-                  uint64_t want)
+double shim_reads(EduPlatform *sim, uint64_t addr, unsigned size,
+                  unsigned long n, uint64_t want)
 {
     uint64_t sum = 0;
     uint64_t val;
     const double t0 = now_s();
 
     for (unsigned long i = 0; i < n; i++) {
-        if (tlm_sim_mem_read(sim, addr, size, &val) < 0) {
+        if (sim->ops->mem_read(sim, addr, size, &val) < 0) {
             die("shim: read failed");
         }
         sum += val;
@@ -203,22 +203,22 @@ int main(int argc, char **argv)
     top.ram.write(ram_addr, &ram_word, sizeof(ram_word));
 
     /* The C shim (a simulation context of its own). */
-    TlmSimConfig tc = {};
+    EduPlatformConfig tc = {};
 
     tc.n_edu = 1;
     tc.edu_slot[0] = 4;
-    TlmSim *sim = tlm_sim_create(&tc, err, sizeof(err));
+    EduPlatform *sim = tlm_sim_create(&tc, nullptr, err, sizeof(err));
 
     if (!sim) {
         die(err);
     }
-    tlm_sim_io_write(sim, PCI_CONFIG_ADDRESS_PORT,
-                     config_address(PCI_BASE_ADDRESS_0), 4);
-    tlm_sim_io_write(sim, PCI_CONFIG_DATA_PORT, bar0, 4);
-    tlm_sim_io_write(sim, PCI_CONFIG_ADDRESS_PORT, config_address(PCI_COMMAND),
-                     4);
-    tlm_sim_io_write(sim, PCI_CONFIG_DATA_PORT,
-                     PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 4);
+    sim->ops->io_write(sim, PCI_CONFIG_ADDRESS_PORT,
+                       config_address(PCI_BASE_ADDRESS_0), 4);
+    sim->ops->io_write(sim, PCI_CONFIG_DATA_PORT, bar0, 4);
+    sim->ops->io_write(sim, PCI_CONFIG_ADDRESS_PORT,
+                       config_address(PCI_COMMAND), 4);
+    sim->ops->io_write(sim, PCI_CONFIG_DATA_PORT,
+                       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 4);
 
     for (int r = 0; r < rounds; r++) {
         t_direct.take(
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
         top.cpu.set_dmi(true);
         top.host.set_dmi(true);
     }
-    tlm_sim_destroy(sim);
+    sim->ops->destroy(sim);
 
     std::printf("TLM view against the C model, best of %d rounds:\n", rounds);
     std::printf(" register reads (edu ID, 4 bytes):\n");

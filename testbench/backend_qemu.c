@@ -57,6 +57,7 @@
 #define HALT_BIOS_VECTOR  0xfff0
 
 typedef struct QemuBackend {
+    EduPlatform base;           /* first: the interface's view of it */
     pid_t pid;                  /* 0: not running (any more) */
     int to_qemu;                /* QEMU's stdin, -1 when closed */
     int from_qemu;              /* QEMU's stdout */
@@ -71,7 +72,8 @@ typedef struct QemuBackend {
     size_t cmd_cap;
     struct timespec start;
     unsigned n_edu;
-    unsigned slot[BACKEND_MAX_EDU];
+    unsigned slot[EDU_PLATFORM_MAX_EDU];
+    uint64_t ram_size;
     bool dead;                  /* QEMU exited or stopped answering */
     bool quiet;                 /* do not print QEMU's own messages */
     unsigned long messages;     /* lines of QEMU's own on the qtest pipe */
@@ -79,9 +81,9 @@ typedef struct QemuBackend {
 
 static const uint8_t halt_bios_vector[] = {0xfa, 0xf4, 0xeb, 0xfd};
 
-static QemuBackend *qemu_state(Backend *b)
+static QemuBackend *qemu_state(EduPlatform *b)
 {
-    return b->priv;
+    return (QemuBackend *)b;
 }
 
 /* Milliseconds left until 'deadline' (CLOCK_MONOTONIC), at least 0. */
@@ -118,7 +120,7 @@ static bool qemu_is_executable(const char *path)
 
 /* The executable to run: $EDU_QEMU (a path or a name in PATH), else
  * qemu-system-x86_64 in PATH.  0, or -ENOENT with the reason in b. */
-static int qemu_find_binary(Backend *b, char *path, size_t len)
+static int qemu_find_binary(EduPlatform *b, char *path, size_t len)
 {
     const char *want = getenv("EDU_QEMU");
     const char *dirs = getenv("PATH");
@@ -132,9 +134,8 @@ static int qemu_find_binary(Backend *b, char *path, size_t len)
             snprintf(path, len, "%s", want);
             return 0;
         }
-        return backend_fail(b, -ENOENT,
-                            "qemu backend: EDU_QEMU=%s is not an executable",
-                            want);
+        return edu_platform_fail(
+            b, -ENOENT, "qemu backend: EDU_QEMU=%s is not an executable", want);
     }
     for (p = dirs ? dirs : "/usr/bin:/bin"; *p;) {
         const char *end = strchr(p, ':');
@@ -148,24 +149,24 @@ static int qemu_find_binary(Backend *b, char *path, size_t len)
         p += n + (end != NULL);
     }
     if (strcmp(want, QEMU_BINARY) == 0) {
-        return backend_fail(b, -ENOENT,
-                            "qemu backend: %s is not installed (install it: "
-                            "%s; or set EDU_QEMU to its path)", want,
-                            QEMU_INSTALL_HINT);
+        return edu_platform_fail(
+            b, -ENOENT,
+            "qemu backend: %s is not installed (install it: "
+            "%s; or set EDU_QEMU to its path)",
+            want, QEMU_INSTALL_HINT);
     }
-    return backend_fail(b, -ENOENT,
-                        "qemu backend: EDU_QEMU=%s is not found in PATH",
-                        want);
+    return edu_platform_fail(
+        b, -ENOENT, "qemu backend: EDU_QEMU=%s is not found in PATH", want);
 }
 
-static int qemu_write_bios(Backend *b, const char *path)
+static int qemu_write_bios(EduPlatform *b, const char *path)
 {
     uint8_t *image = malloc(HALT_BIOS_SIZE);
     size_t done = 0;
     int fd;
 
     if (!image) {
-        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+        return edu_platform_fail(b, -ENOMEM, "qemu backend: out of memory");
     }
     memset(image, 0xf4, HALT_BIOS_SIZE);
     memcpy(image + HALT_BIOS_VECTOR, halt_bios_vector,
@@ -189,8 +190,8 @@ static int qemu_write_bios(Backend *b, const char *path)
         if (fd >= 0 && done < HALT_BIOS_SIZE) {
             close(fd);
         }
-        return backend_fail(b, -err, "qemu backend: cannot write %s: %s",
-                            path, strerror(err));
+        return edu_platform_fail(b, -err, "qemu backend: cannot write %s: %s",
+                                 path, strerror(err));
     }
     return 0;
 }
@@ -260,7 +261,7 @@ static void qemu_stop(QemuBackend *qb)
 }
 
 /* QEMU closed its stdout: reap it and say how it ended.  Returns -EIO. */
-static int qemu_exited(Backend *b, const char *doing)
+static int qemu_exited(EduPlatform *b, const char *doing)
 {
     QemuBackend *qb = qemu_state(b);
     char how[64] = "";
@@ -282,12 +283,12 @@ static int qemu_exited(Backend *b, const char *doing)
     }
     qb->dead = true;
     qemu_stderr_line(qb, said, sizeof(said));
-    return backend_fail(b, -EIO, "qemu backend: QEMU exited%s%s%s", how,
-                        doing, said);
+    return edu_platform_fail(b, -EIO, "qemu backend: QEMU exited%s%s%s", how,
+                             doing, said);
 }
 
 /* Sends 'len' bytes of request 'what'; QEMU's end gone is "QEMU exited". */
-static int qemu_send(Backend *b, const char *what, const char *data,
+static int qemu_send(EduPlatform *b, const char *what, const char *data,
                      size_t len)
 {
     QemuBackend *qb = qemu_state(b);
@@ -317,8 +318,10 @@ static int qemu_send(Backend *b, const char *what, const char *data,
         if (ready == 0) {
             qb->dead = true;
             qemu_stop(qb);
-            rc = backend_fail(b, -EIO, "qemu backend: QEMU took no input "
-                              "for %d s; stopped it", QEMU_TIMEOUT_MS / 1000);
+            rc = edu_platform_fail(b, -EIO,
+                                   "qemu backend: QEMU took no input "
+                                   "for %d s; stopped it",
+                                   QEMU_TIMEOUT_MS / 1000);
             break;
         }
         n = write(qb->to_qemu, data, len);
@@ -333,8 +336,8 @@ static int qemu_send(Backend *b, const char *what, const char *data,
             break;
         }
         if (n < 0) {
-            rc = backend_fail(b, -EIO, "qemu backend: write to QEMU: %s",
-                              strerror(errno));
+            rc = edu_platform_fail(b, -EIO, "qemu backend: write to QEMU: %s",
+                                   strerror(errno));
             break;
         }
         data += n;
@@ -352,7 +355,7 @@ static int qemu_send(Backend *b, const char *what, const char *data,
 
 /* The next line from QEMU, without its newline, valid until the next
  * call; waits at most QEMU_TIMEOUT_MS for it. */
-static int qemu_recv_line(Backend *b, const char *what, char **line)
+static int qemu_recv_line(EduPlatform *b, const char *what, char **line)
 {
     QemuBackend *qb = qemu_state(b);
     struct timespec deadline;
@@ -384,8 +387,9 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
             char *in = realloc(qb->in, cap);
 
             if (!in) {
-                return backend_fail(b, -ENOMEM, "qemu backend: out of "
-                                    "memory");
+                return edu_platform_fail(b, -ENOMEM,
+                                         "qemu backend: out of "
+                                         "memory");
             }
             qb->in = in;
             qb->in_cap = cap;
@@ -397,9 +401,10 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
         if (ready == 0) {
             qb->dead = true;
             qemu_stop(qb);
-            return backend_fail(b, -EIO, "qemu backend: QEMU did not answer "
-                                "'%s' within %d s; stopped it", what,
-                                QEMU_TIMEOUT_MS / 1000);
+            return edu_platform_fail(b, -EIO,
+                                     "qemu backend: QEMU did not answer "
+                                     "'%s' within %d s; stopped it",
+                                     what, QEMU_TIMEOUT_MS / 1000);
         }
         n = read(qb->from_qemu, qb->in + qb->in_len,
                  qb->in_cap - qb->in_len);
@@ -438,7 +443,8 @@ static bool qemu_is_answer(const char *line)
  * Sends one command (a whole line, newline included) and reads QEMU's
  * answer; *rest is what follows "OK " (or "" after a bare "OK").
  */
-static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
+static int qemu_command(EduPlatform *b, const char *cmd, size_t len,
+                        char **rest)
 {
     QemuBackend *qb = qemu_state(b);
     char what[64];
@@ -448,8 +454,10 @@ static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
     snprintf(what, sizeof(what), "%.*s", (int)(len > 48 ? 48 : len - 1),
              cmd);
     if (qb->dead) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU is gone (asked "
-                            "'%s')", what);
+        return edu_platform_fail(b, -EIO,
+                                 "qemu backend: QEMU is gone (asked "
+                                 "'%s')",
+                                 what);
     }
     rc = qemu_send(b, what, cmd, len);
     if (rc == 0) {
@@ -472,21 +480,23 @@ static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
         return rc;
     }
     /* qemu_recv_line sets line whenever it returns 0; clang's analyzer
-     * takes backend_fail() (another file, never 0) for 0 and line NULL. */
+     * takes edu_platform_fail() (another file, never 0) for 0 and line NULL. */
     /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
     if (strncmp(line, "OK", 2) == 0 && (line[2] == '\0' || line[2] == ' ')) {
         *rest = line + 2 + (line[2] == ' ');
         return 0;
     }
-    return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.100s' to "
-                        "'%s'", line, what);
+    return edu_platform_fail(b, -EIO,
+                             "qemu backend: QEMU answered '%.100s' to "
+                             "'%s'",
+                             line, what);
 }
 
 /* A command of at most one short line, printf-style. */
-static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+static int qemu_commandf(EduPlatform *b, char **rest, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+static int qemu_commandf(EduPlatform *b, char **rest, const char *fmt, ...)
 {
     char cmd[128];
     char *ignored;
@@ -497,27 +507,31 @@ static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
     n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof(cmd) - 1) {
-        return backend_fail(b, -EINVAL, "qemu backend: command too long");
+        return edu_platform_fail(b, -EINVAL, "qemu backend: command too long");
     }
     cmd[n++] = '\n';
     return qemu_command(b, cmd, (size_t)n, rest ? rest : &ignored);
 }
 
 /* "0x<hex>" that QEMU prints for a number. */
-static int qemu_parse_number(Backend *b, const char *text, uint64_t *val)
+static int qemu_parse_number(EduPlatform *b, const char *text, uint64_t *val)
 {
     char *end;
 
     *val = 0;
     if (strncmp(text, "0x", 2) != 0) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
-                            "for a number", text);
+        return edu_platform_fail(b, -EIO,
+                                 "qemu backend: QEMU answered '%.40s' "
+                                 "for a number",
+                                 text);
     }
     errno = 0;
     *val = strtoull(text + 2, &end, 16);
     if (errno || end == text + 2 || *end) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
-                            "for a number", text);
+        return edu_platform_fail(b, -EIO,
+                                 "qemu backend: QEMU answered '%.40s' "
+                                 "for a number",
+                                 text);
     }
     return 0;
 }
@@ -539,7 +553,7 @@ static const char *qemu_size_suffix(unsigned size)
     }
 }
 
-static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
+static int qemu_io_read(EduPlatform *b, uint16_t port, unsigned size,
                         uint32_t *val)
 {
     const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
@@ -548,8 +562,10 @@ static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
     int rc;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
-                            "read", size);
+        return edu_platform_fail(b, -EINVAL,
+                                 "qemu backend: no %u-byte port "
+                                 "read",
+                                 size);
     }
     rc = qemu_commandf(b, &rest, "in%s 0x%x", sfx, port);
     if (rc == 0) {
@@ -561,19 +577,21 @@ static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
     return rc;
 }
 
-static int qemu_io_write(Backend *b, uint16_t port, uint32_t val,
+static int qemu_io_write(EduPlatform *b, uint16_t port, uint32_t val,
                          unsigned size)
 {
     const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
-                            "write", size);
+        return edu_platform_fail(b, -EINVAL,
+                                 "qemu backend: no %u-byte port "
+                                 "write",
+                                 size);
     }
     return qemu_commandf(b, NULL, "out%s 0x%x 0x%" PRIx32, sfx, port, val);
 }
 
-static int qemu_mem_read(Backend *b, uint64_t addr, unsigned size,
+static int qemu_mem_read(EduPlatform *b, uint64_t addr, unsigned size,
                          uint64_t *val)
 {
     const char *sfx = qemu_size_suffix(size);
@@ -581,21 +599,25 @@ static int qemu_mem_read(Backend *b, uint64_t addr, unsigned size,
     int rc;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
-                            "read", size);
+        return edu_platform_fail(b, -EINVAL,
+                                 "qemu backend: no %u-byte memory "
+                                 "read",
+                                 size);
     }
     rc = qemu_commandf(b, &rest, "read%s 0x%" PRIx64, sfx, addr);
     return rc ? rc : qemu_parse_number(b, rest, val);
 }
 
-static int qemu_mem_write(Backend *b, uint64_t addr, uint64_t val,
+static int qemu_mem_write(EduPlatform *b, uint64_t addr, uint64_t val,
                           unsigned size)
 {
     const char *sfx = qemu_size_suffix(size);
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
-                            "write", size);
+        return edu_platform_fail(b, -EINVAL,
+                                 "qemu backend: no %u-byte memory "
+                                 "write",
+                                 size);
     }
     return qemu_commandf(b, NULL, "write%s 0x%" PRIx64 " 0x%" PRIx64, sfx,
                          addr, val);
@@ -611,7 +633,7 @@ static size_t qemu_chunk(uint64_t addr, size_t len)
 }
 
 /* QEMU's read answers 0x and two hex digits per byte. */
-static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
+static int qemu_mem_read_buf(EduPlatform *b, uint64_t addr, void *buf,
                              size_t len)
 {
     uint8_t *out = buf;
@@ -626,16 +648,19 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
             return rc;
         }
         if (strncmp(rest, "0x", 2) != 0 || strlen(rest) != 2 + 2 * n) {
-            return backend_fail(b, -EIO, "qemu backend: QEMU answered "
-                                "'%.40s...' to a read of %zu bytes", rest, n);
+            return edu_platform_fail(b, -EIO,
+                                     "qemu backend: QEMU answered "
+                                     "'%.40s...' to a read of %zu bytes",
+                                     rest, n);
         }
         for (size_t i = 0; i < n; i++) {
             int hi = hex_digit(rest[2 + 2 * i]);
             int lo = hex_digit(rest[3 + 2 * i]);
 
             if (hi < 0 || lo < 0) {
-                return backend_fail(b, -EIO, "qemu backend: QEMU answered "
-                                    "bad hex to a read");
+                return edu_platform_fail(b, -EIO,
+                                         "qemu backend: QEMU answered "
+                                         "bad hex to a read");
             }
             out[i] = (uint8_t)(hi << 4 | lo);
         }
@@ -646,7 +671,7 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
     return 0;
 }
 
-static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
+static int qemu_mem_write_buf(EduPlatform *b, uint64_t addr, const void *buf,
                               size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -657,7 +682,7 @@ static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
         qb->cmd_cap = 2 * QEMU_CHUNK + 128;
         qb->cmd = malloc(qb->cmd_cap);
         if (!qb->cmd) {
-            return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+            return edu_platform_fail(b, -ENOMEM, "qemu backend: out of memory");
         }
     }
     /* QEMU refuses a write with no data digits: never send 0 bytes. */
@@ -684,7 +709,7 @@ static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
     return 0;
 }
 
-static int qemu_advance(Backend *b, uint64_t ns)
+static int qemu_advance(EduPlatform *b, uint64_t ns)
 {
     struct timespec left = {
         .tv_sec = (time_t)(ns / 1000000000u),
@@ -697,7 +722,7 @@ static int qemu_advance(Backend *b, uint64_t ns)
     return 0;
 }
 
-static uint64_t qemu_now_ns(Backend *b)
+static uint64_t qemu_now_ns(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
     struct timespec now;
@@ -708,7 +733,7 @@ static uint64_t qemu_now_ns(Backend *b)
 }
 
 /* INTA#: some edu has STATUS.interrupt set and COMMAND.intx_disable clear. */
-static int qemu_intx(Backend *b)
+static int qemu_intx(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
     uint32_t latch;
@@ -736,12 +761,12 @@ static int qemu_intx(Backend *b)
     return rc < 0 ? rc : level;
 }
 
-static unsigned long qemu_guest_errors(Backend *b)
+static unsigned long qemu_guest_errors(EduPlatform *b)
 {
     return qemu_state(b)->messages;
 }
 
-static int qemu_spawn(Backend *b, const char *binary, char **argv)
+static int qemu_spawn(EduPlatform *b, const char *binary, char **argv)
 {
     QemuBackend *qb = qemu_state(b);
     int in_pipe[2] = {-1, -1};
@@ -763,8 +788,10 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
                 close(in_pipe[i]);
             }
         }
-        return backend_fail(b, -err, "qemu backend: cannot set up QEMU's "
-                            "pipes: %s", strerror(err));
+        return edu_platform_fail(b, -err,
+                                 "qemu backend: cannot set up QEMU's "
+                                 "pipes: %s",
+                                 strerror(err));
     }
     for (int i = 0; i < 2; i++) {
         fcntl(in_pipe[i], F_SETFD, FD_CLOEXEC);
@@ -797,8 +824,8 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
 
         close(in_pipe[1]);
         close(out_pipe[0]);
-        return backend_fail(b, -err, "qemu backend: cannot fork: %s",
-                            strerror(err));
+        return edu_platform_fail(b, -err, "qemu backend: cannot fork: %s",
+                                 strerror(err));
     }
     /* Our end never blocks: every wait is a poll with a time limit. */
     fcntl(in_pipe[1], F_SETFL, fcntl(in_pipe[1], F_GETFL) | O_NONBLOCK);
@@ -808,53 +835,54 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
     return 0;
 }
 
-static int qemu_create(Backend *b, const BackendConfig *cfg)
+/* Starts QEMU for the backend 'b' that qemu_create() made. */
+static int qemu_start(EduPlatform *b, const EduPlatformConfig *cfg)
 {
     char binary[PATH_MAX];
     char mem[32];
-    char devices[BACKEND_MAX_EDU][64];
+    char devices[EDU_PLATFORM_MAX_EDU][64];
     char *argv[QEMU_MAX_ARGS];
     const char *tmp = getenv("TMPDIR");
-    QemuBackend *qb;
+    QemuBackend *qb = qemu_state(b);
     char *rest;
     int argc = 0;
     int rc;
 
     if (cfg->vcd_path) {
-        return backend_fail(b, -ENOTSUP, "qemu backend: QEMU draws no "
-                            "waveforms (VCD %s)", cfg->vcd_path);
+        return edu_platform_fail(b, -ENOTSUP,
+                                 "qemu backend: QEMU draws no "
+                                 "waveforms (VCD %s)",
+                                 cfg->vcd_path);
     }
     if (cfg->ram_size % (1u << 20)) {
-        return backend_fail(b, -EINVAL, "qemu backend: RAM size must be "
-                            "whole MiB");
+        return edu_platform_fail(b, -EINVAL,
+                                 "qemu backend: RAM size must be "
+                                 "whole MiB");
     }
     rc = qemu_find_binary(b, binary, sizeof(binary));
     if (rc < 0) {
         return rc;
     }
-    qb = calloc(1, sizeof(*qb));
-    if (!qb) {
-        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
-    }
-    b->priv = qb;
-    qb->to_qemu = -1;
-    qb->from_qemu = -1;
     qb->n_edu = cfg->n_edu;
+    qb->ram_size = cfg->ram_size;
     qb->quiet = cfg->quiet;
     memcpy(qb->slot, cfg->edu_slot, sizeof(qb->slot));
     rc = snprintf(qb->dir, sizeof(qb->dir), "%s/edu-tb-qemu-XXXXXX",
                   tmp && *tmp ? tmp : "/tmp");
     if (rc < 0 || (size_t)rc >= sizeof(qb->dir)) {
         qb->dir[0] = '\0';
-        return backend_fail(b, -ENAMETOOLONG, "qemu backend: TMPDIR is too "
-                            "long");
+        return edu_platform_fail(b, -ENAMETOOLONG,
+                                 "qemu backend: TMPDIR is too "
+                                 "long");
     }
     if (!mkdtemp(qb->dir)) {
         int err = errno;
 
         qb->dir[0] = '\0';
-        return backend_fail(b, -err, "qemu backend: cannot make a "
-                            "temporary directory: %s", strerror(err));
+        return edu_platform_fail(b, -err,
+                                 "qemu backend: cannot make a "
+                                 "temporary directory: %s",
+                                 strerror(err));
     }
     snprintf(qb->bios_path, sizeof(qb->bios_path), "%s/halt.bin", qb->dir);
     snprintf(qb->log_path, sizeof(qb->log_path), "%s/stderr.log", qb->dir);
@@ -880,13 +908,9 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     argv[argc++] = "-qtest-log";
     argv[argc++] = "/dev/null";
     for (unsigned i = 0; i < cfg->n_edu; i++) {
-        int n = snprintf(devices[i], sizeof(devices[i]), "edu,addr=%02x.0",
-                         cfg->edu_slot[i]);
-
-        if (cfg->dma_mask) {
-            snprintf(devices[i] + n, sizeof(devices[i]) - (size_t)n,
-                     ",dma_mask=0x%" PRIx64, cfg->dma_mask);
-        }
+        snprintf(devices[i], sizeof(devices[i]),
+                 "edu,addr=%02x.0,dma_mask=0x%" PRIx64, cfg->edu_slot[i],
+                 cfg->dma_mask);
         argv[argc++] = "-device";
         argv[argc++] = devices[i];
     }
@@ -900,8 +924,10 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     /* Start-up: QEMU answers once its machine is up. */
     rc = qemu_commandf(b, &rest, "endianness");
     if (rc == 0 && strcmp(rest, "little") != 0) {
-        rc = backend_fail(b, -EIO, "qemu backend: QEMU says its CPU is %s "
-                          "endian", rest);
+        rc = edu_platform_fail(b, -EIO,
+                               "qemu backend: QEMU says its CPU is %s "
+                               "endian",
+                               rest);
     }
     if (rc == 0) {
         clock_gettime(CLOCK_MONOTONIC, &qb->start);
@@ -909,13 +935,10 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     return rc;
 }
 
-static void qemu_destroy(Backend *b)
+static void qemu_destroy(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
 
-    if (!qb) {
-        return;
-    }
     qemu_stop(qb);
     if (qb->from_qemu >= 0) {
         close(qb->from_qemu);
@@ -928,10 +951,65 @@ static void qemu_destroy(Backend *b)
     free(qb->in);
     free(qb->cmd);
     free(qb);
-    b->priv = NULL;
 }
 
-const BackendOps backend_qemu_ops = {
+extern const EduPlatformOps backend_qemu_ops;
+
+static EduPlatform *qemu_create(const EduPlatformConfig *in, char *err,
+                                size_t errlen)
+{
+    EduPlatformConfig cfg;
+    QemuBackend *qb;
+
+    if (edu_platform_config_resolve(in, &cfg, err, errlen) < 0) {
+        return NULL;
+    }
+    qb = calloc(1, sizeof(*qb));
+    if (!qb) {
+        snprintf(err, errlen, "qemu backend: out of memory");
+        return NULL;
+    }
+    qb->base.ops = &backend_qemu_ops;
+    qb->to_qemu = -1;
+    qb->from_qemu = -1;
+    if (qemu_start(&qb->base, &cfg) < 0) {
+        snprintf(err, errlen, "%s", qb->base.error);
+        qemu_destroy(&qb->base);
+        return NULL;
+    }
+    return &qb->base;
+}
+
+/* RAM alone: QEMU's RAM through qtest, in the platform's RAM only. */
+static int qemu_ram_check(EduPlatform *b, uint64_t addr, size_t len)
+{
+    uint64_t size = qemu_state(b)->ram_size;
+
+    if (addr > size || len > size - addr) {
+        return edu_platform_fail(b, -ERANGE,
+                                 "qemu backend: 0x%" PRIx64 "+0x%zx "
+                                 "is not all RAM",
+                                 addr, len);
+    }
+    return 0;
+}
+
+static int qemu_ram_read(EduPlatform *b, uint64_t addr, void *buf, size_t len)
+{
+    int rc = qemu_ram_check(b, addr, len);
+
+    return rc < 0 ? rc : qemu_mem_read_buf(b, addr, buf, len);
+}
+
+static int qemu_ram_write(EduPlatform *b, uint64_t addr, const void *buf,
+                          size_t len)
+{
+    int rc = qemu_ram_check(b, addr, len);
+
+    return rc < 0 ? rc : qemu_mem_write_buf(b, addr, buf, len);
+}
+
+const EduPlatformOps backend_qemu_ops = {
     .name = "qemu",
     .summary = "QEMU's own edu over qtest, the reference (real time)",
     .create = qemu_create,
@@ -942,6 +1020,8 @@ const BackendOps backend_qemu_ops = {
     .mem_write = qemu_mem_write,
     .mem_read_buf = qemu_mem_read_buf,
     .mem_write_buf = qemu_mem_write_buf,
+    .ram_read = qemu_ram_read,
+    .ram_write = qemu_ram_write,
     .advance = qemu_advance,
     .now_ns = qemu_now_ns,
     .next_event_ns = NULL,

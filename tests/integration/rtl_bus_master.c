@@ -23,6 +23,7 @@
 #include "edu/pci_regs.h"
 #include "edu/regs.h"
 #include "edu/rtl.h"
+#include "edu/timing.h"
 
 #define EDU_CA (PCI_CONFIG_ENABLE | PCI_DEVFN(4, 0) << 8)
 #define BAR0 0xfe000000u
@@ -43,26 +44,27 @@ static void check(int ok, const char *what)
     }
 }
 
-static void config_write(EduRtl *rtl, unsigned reg, uint32_t val, unsigned size)
+static void config_write(EduPlatform *rtl, unsigned reg, uint32_t val,
+                         unsigned size)
 {
-    edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT, EDU_CA | (reg & ~3u), 4);
-    edu_rtl_io_write(rtl, (uint16_t)(PCI_CONFIG_DATA_PORT + (reg & 3u)), val,
-                     size);
+    rtl->ops->io_write(rtl, PCI_CONFIG_ADDRESS_PORT, EDU_CA | (reg & ~3u), 4);
+    rtl->ops->io_write(rtl, (uint16_t)(PCI_CONFIG_DATA_PORT + (reg & 3u)), val,
+                       size);
 }
 
-static void set_msi_address(EduRtl *rtl, uint32_t addr)
+static void set_msi_address(EduPlatform *rtl, uint32_t addr)
 {
     config_write(rtl, EDU_MSI_CAP_OFFSET + PCI_MSI_ADDRESS_LO, addr, 4);
 }
 
 /* BAR0 mapped, MSI on (to MSI_ADDR), memory and bus mastering enabled. */
-static EduRtl *platform(EduRtlConfig *cfg)
+static EduPlatform *platform(const EduRtlOptions *opt)
 {
+    const EduPlatformConfig cfg = {.quiet = true};
     char err[256];
-    EduRtl *rtl;
+    EduPlatform *rtl;
 
-    cfg->quiet = true;
-    rtl = edu_rtl_create(cfg, err, sizeof(err));
+    rtl = edu_rtl_create(&cfg, opt, err, sizeof(err));
     if (!rtl) {
         fprintf(stderr, "rtl_bus_master: %s\n", err);
         return NULL;
@@ -77,39 +79,39 @@ static EduRtl *platform(EduRtlConfig *cfg)
 }
 
 /* One 4 KiB DMA with its interrupt; true once RUN has cleared. */
-static int dma(EduRtl *rtl, uint64_t src, uint64_t dst, uint64_t cmd)
+static int dma(EduPlatform *rtl, uint64_t src, uint64_t dst, uint64_t cmd)
 {
     uint64_t val = EDU_DMA_CMD_RUN;
 
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_SRC, src, 8);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_DST, dst, 8);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_COUNT, EDU_DMA_BUF_SIZE, 8);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_DMA_CMD,
-                      cmd | EDU_DMA_CMD_RUN | EDU_DMA_CMD_IRQ, 8);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_DMA_SRC, src, 8);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_DMA_DST, dst, 8);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_DMA_COUNT, EDU_DMA_BUF_SIZE, 8);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_DMA_CMD,
+                        cmd | EDU_DMA_CMD_RUN | EDU_DMA_CMD_IRQ, 8);
     for (unsigned i = 0; i < WAIT_CLOCKS && (val & EDU_DMA_CMD_RUN); i++) {
-        edu_rtl_advance(rtl, 1);
-        edu_rtl_mem_read(rtl, BAR0 + EDU_REG_DMA_CMD, 8, &val);
+        rtl->ops->advance(rtl, EDU_CLOCK_NS_DEFAULT);
+        rtl->ops->mem_read(rtl, BAR0 + EDU_REG_DMA_CMD, 8, &val);
     }
     return !(val & EDU_DMA_CMD_RUN);
 }
 
 /* Whether the MSI message came to MSI_ADDR (cleared after); the DMA
  * interrupt acknowledged either way. */
-static int msi_arrived(EduRtl *rtl)
+static int msi_arrived(EduPlatform *rtl)
 {
     uint64_t val = 0;
 
     for (unsigned i = 0; i < 100 && val != MSI_DATA; i++) {
-        edu_rtl_advance(rtl, 10);
-        edu_rtl_mem_read(rtl, MSI_ADDR, 4, &val);
+        rtl->ops->advance(rtl, 10 * EDU_CLOCK_NS_DEFAULT);
+        rtl->ops->mem_read(rtl, MSI_ADDR, 4, &val);
     }
-    edu_rtl_mem_write(rtl, MSI_ADDR, 0, 4);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_ACK, EDU_IRQ_DMA, 4);
+    rtl->ops->mem_write(rtl, MSI_ADDR, 0, 4);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_IRQ_ACK, EDU_IRQ_DMA, 4);
     return val == MSI_DATA;
 }
 
 /* A 4 KiB DMA that must end (RUN clears) with its MSI message. */
-static void dma_done(EduRtl *rtl, uint64_t src, uint64_t dst, uint64_t cmd,
+static void dma_done(EduPlatform *rtl, uint64_t src, uint64_t dst, uint64_t cmd,
                      const char *what)
 {
     char msg[128];
@@ -121,11 +123,11 @@ static void dma_done(EduRtl *rtl, uint64_t src, uint64_t dst, uint64_t cmd,
 }
 
 /* Whether RAM at 'addr' holds the 4 KiB 'want'. */
-static int ram_holds(EduRtl *rtl, uint64_t addr, const uint8_t *want)
+static int ram_holds(EduPlatform *rtl, uint64_t addr, const uint8_t *want)
 {
     static uint8_t got[EDU_DMA_BUF_SIZE];
 
-    edu_rtl_mem_read_buf(rtl, addr, got, sizeof(got));
+    rtl->ops->mem_read_buf(rtl, addr, got, sizeof(got));
     return !memcmp(got, want, sizeof(got));
 }
 
@@ -138,8 +140,8 @@ static void fill(uint8_t *buf, size_t len, unsigned seed)
 
 static void test_stress(void)
 {
-    EduRtlConfig cfg = {.target_stress_seed = 12345};
-    EduRtl *rtl = platform(&cfg);
+    const EduRtlOptions opt = {.target_stress_seed = 12345};
+    EduPlatform *rtl = platform(&opt);
     static uint8_t pattern[EDU_DMA_BUF_SIZE];
     EduRtlTargetStops stops;
 
@@ -148,12 +150,12 @@ static void test_stress(void)
         return;
     }
     fill(pattern, sizeof(pattern), 7);
-    edu_rtl_mem_write_buf(rtl, SRC, pattern, sizeof(pattern));
+    rtl->ops->mem_write_buf(rtl, SRC, pattern, sizeof(pattern));
 
     dma_done(rtl, SRC, EDU_DMA_BUF_ADDR, 0, "RAM to buffer");
     dma_done(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM, "buffer to RAM");
     check(ram_holds(rtl, DST, pattern), "the copy differs");
-    check(!edu_rtl_error(rtl)[0], edu_rtl_error(rtl));
+    check(!edu_platform_error(rtl)[0], edu_platform_error(rtl));
 
     edu_rtl_target_stops(rtl, &stops);
     printf("stress: retries %lu, disconnects with data %lu, without data "
@@ -163,14 +165,14 @@ static void test_stress(void)
     check(stops.retries > 0, "no retry happened");
     check(stops.disconnects_with_data > 0, "no disconnect with data");
     check(stops.disconnects_without_data > 0, "no disconnect without data");
-    edu_rtl_destroy(rtl);
+    rtl->ops->destroy(rtl);
 }
 
 static void test_target_abort(void)
 {
-    EduRtlConfig cfg = {.target_abort_base = ABORT_BASE,
-                        .target_abort_size = 2 * EDU_DMA_BUF_SIZE};
-    EduRtl *rtl = platform(&cfg);
+    const EduRtlOptions opt = {.target_abort_base = ABORT_BASE,
+                               .target_abort_size = 2 * EDU_DMA_BUF_SIZE};
+    EduPlatform *rtl = platform(&opt);
     static uint8_t pattern[EDU_DMA_BUF_SIZE], ones[EDU_DMA_BUF_SIZE];
     const uint64_t out = ABORT_BASE + EDU_DMA_BUF_SIZE;
     EduRtlTargetStops stops;
@@ -183,49 +185,49 @@ static void test_target_abort(void)
     }
     memset(ones, 0xff, sizeof(ones));
     fill(pattern, sizeof(pattern), 13);
-    edu_rtl_mem_write_buf(rtl, ABORT_BASE, pattern, sizeof(pattern));
-    edu_rtl_mem_write_buf(rtl, out, pattern, sizeof(pattern));
+    rtl->ops->mem_write_buf(rtl, ABORT_BASE, pattern, sizeof(pattern));
+    rtl->ops->mem_write_buf(rtl, out, pattern, sizeof(pattern));
 
     /* From RAM: every burst aborted, all ones into the buffer (seen by
      * copying the buffer out to RAM outside the range: BAR0 does not show
      * it). */
     dma_done(rtl, ABORT_BASE, EDU_DMA_BUF_ADDR, 0, "aborted RAM to buffer");
-    errors = edu_rtl_guest_errors(rtl);
+    errors = rtl->ops->guest_errors(rtl);
     check(errors > 0, "aborted read bursts: no guest error");
     dma_done(rtl, EDU_DMA_BUF_ADDR, DST, EDU_DMA_CMD_TO_RAM, "buffer to RAM");
     check(ram_holds(rtl, DST, ones),
           "aborted read bursts: the buffer is not all ones");
-    check(edu_rtl_guest_errors(rtl) == errors,
+    check(rtl->ops->guest_errors(rtl) == errors,
           "a guest error outside the range");
 
     /* To RAM: dropped, RAM keeps what it had. */
     dma_done(rtl, EDU_DMA_BUF_ADDR, out, EDU_DMA_CMD_TO_RAM,
              "aborted buffer to RAM");
     check(ram_holds(rtl, out, pattern), "aborted write bursts: RAM changed");
-    check(edu_rtl_guest_errors(rtl) > errors,
+    check(rtl->ops->guest_errors(rtl) > errors,
           "aborted write bursts: no guest error");
 
     /* An MSI message into the range is lost, and the next one still goes
      * out: the device is not stuck. */
     set_msi_address(rtl, ABORT_BASE);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
-    edu_rtl_advance(rtl, 1000);
-    edu_rtl_mem_read(rtl, ABORT_BASE, 4, &msi);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
+    rtl->ops->advance(rtl, 1000 * EDU_CLOCK_NS_DEFAULT);
+    rtl->ops->mem_read(rtl, ABORT_BASE, 4, &msi);
     check(msi == (uint32_t)(pattern[0] | pattern[1] << 8 | pattern[2] << 16 |
                             (uint32_t)pattern[3] << 24),
           "an aborted MSI message changed RAM");
     set_msi_address(rtl, MSI_ADDR);
-    edu_rtl_mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
+    rtl->ops->mem_write(rtl, BAR0 + EDU_REG_IRQ_RAISE, EDU_IRQ_FACT, 4);
     check(msi_arrived(rtl), "no MSI message after an aborted one");
-    check(!edu_rtl_error(rtl)[0], edu_rtl_error(rtl));
+    check(!edu_platform_error(rtl)[0], edu_platform_error(rtl));
 
     edu_rtl_target_stops(rtl, &stops);
     printf("target abort: %lu transactions aborted, %lu guest errors\n",
-           stops.target_aborts, edu_rtl_guest_errors(rtl));
+           stops.target_aborts, rtl->ops->guest_errors(rtl));
     /* 4 KiB each way in 64-byte bursts, and one message. */
     check(stops.target_aborts == 2 * EDU_DMA_BUF_SIZE / 64 + 1,
           "not every transaction in the range was aborted");
-    edu_rtl_destroy(rtl);
+    rtl->ops->destroy(rtl);
 }
 
 int main(void)

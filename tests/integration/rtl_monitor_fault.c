@@ -38,25 +38,25 @@ static const Case cases[] = {
 };
 
 /* One configuration cycle through CONFIG_ADDRESS/CONFIG_DATA. */
-static int config_cycle(EduRtl *rtl, uint32_t ca, int write)
+static int config_cycle(EduPlatform *rtl, uint32_t ca, int write)
 {
     uint32_t val;
-    int rc = edu_rtl_io_write(rtl, PCI_CONFIG_ADDRESS_PORT, ca, 4);
+    int rc = rtl->ops->io_write(rtl, PCI_CONFIG_ADDRESS_PORT, ca, 4);
 
     if (rc < 0) {
         return rc;
     }
     if (write) {
-        return edu_rtl_io_write(rtl, PCI_CONFIG_DATA_PORT, 0x12345678u, 4);
+        return rtl->ops->io_write(rtl, PCI_CONFIG_DATA_PORT, 0x12345678u, 4);
     }
-    return edu_rtl_io_read(rtl, PCI_CONFIG_DATA_PORT, 4, &val);
+    return rtl->ops->io_read(rtl, PCI_CONFIG_DATA_PORT, 4, &val);
 }
 
 static int run_case(const Case *c)
 {
-    EduRtlConfig cfg = {.quiet = true};
+    const EduPlatformConfig cfg = {.quiet = true};
     char err[256];
-    EduRtl *rtl = edu_rtl_create(&cfg, err, sizeof(err));
+    EduPlatform *rtl = edu_rtl_create(&cfg, NULL, err, sizeof(err));
     int failed = 0;
     int rc;
 
@@ -67,7 +67,7 @@ static int run_case(const Case *c)
     rc = config_cycle(rtl, c->config_address, c->write);
     if (rc != 0) {
         fprintf(stderr, "%s: the clean transaction failed: %s\n", c->what,
-                edu_rtl_error(rtl));
+                edu_platform_error(rtl));
         failed = 1;
     }
     edu_rtl_inject(rtl, c->fault);
@@ -76,9 +76,9 @@ static int run_case(const Case *c)
         fprintf(stderr, "%s: not caught (the transaction returned %d)\n",
                 c->what, rc);
         failed = 1;
-    } else if (!failed && !strstr(edu_rtl_error(rtl), c->expect)) {
+    } else if (!failed && !strstr(edu_platform_error(rtl), c->expect)) {
         fprintf(stderr, "%s: caught as '%s', expected '%s'\n", c->what,
-                edu_rtl_error(rtl), c->expect);
+                edu_platform_error(rtl), c->expect);
         failed = 1;
     } else if (!failed && config_cycle(rtl, c->config_address, 0) != -EIO) {
         fprintf(stderr, "%s: the platform goes on after the violation\n",
@@ -86,9 +86,9 @@ static int run_case(const Case *c)
         failed = 1;
     }
     if (!failed) {
-        printf("ok %s: %s\n", c->what, edu_rtl_error(rtl));
+        printf("ok %s: %s\n", c->what, edu_platform_error(rtl));
     }
-    edu_rtl_destroy(rtl);
+    rtl->ops->destroy(rtl);
     return failed;
 }
 

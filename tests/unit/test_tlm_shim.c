@@ -32,7 +32,7 @@
 /* The C model (host) or the TLM view (sim); the calls assert success. */
 typedef struct View {
     Host *host;
-    TlmSim *sim;
+    EduPlatform *sim;
 } View;
 
 static void quiet_log(void *opaque, const char *msg)
@@ -53,16 +53,17 @@ static View view_cmodel(unsigned n_edu, const unsigned *slots)
     return v;
 }
 
-static TlmSim *sim_new(unsigned n_edu, const unsigned *slots, const char *vcd)
+static EduPlatform *sim_new(unsigned n_edu, const unsigned *slots,
+                            const char *vcd)
 {
-    TlmSimConfig cfg = {.n_edu = n_edu, .vcd_path = vcd, .quiet = true};
+    EduPlatformConfig cfg = {.n_edu = n_edu, .vcd_path = vcd, .quiet = true};
     char err[256] = "";
-    TlmSim *sim;
+    EduPlatform *sim;
 
     for (unsigned i = 0; i < n_edu; i++) {
         cfg.edu_slot[i] = slots[i];
     }
-    sim = tlm_sim_create(&cfg, err, sizeof(err));
+    sim = tlm_sim_create(&cfg, NULL, err, sizeof(err));
     if (!sim) {
         fail_msg("tlm_sim_create: %s", err);
     }
@@ -79,7 +80,9 @@ static View view_tlm(unsigned n_edu, const unsigned *slots)
 static void view_close(View *v)
 {
     host_destroy(v->host);
-    tlm_sim_destroy(v->sim);
+    if (v->sim) {
+        v->sim->ops->destroy(v->sim);
+    }
 }
 
 /* The two APIs take the same arguments: each call goes to whichever view
@@ -89,7 +92,7 @@ static uint32_t v_in(View *v, uint16_t port, unsigned size)
     uint32_t val = 0;
 
     assert_int_equal(v->host ? host_io_read(v->host, port, size, &val)
-                             : tlm_sim_io_read(v->sim, port, size, &val),
+                             : v->sim->ops->io_read(v->sim, port, size, &val),
                      0);
     return val;
 }
@@ -97,7 +100,7 @@ static uint32_t v_in(View *v, uint16_t port, unsigned size)
 static void v_out(View *v, uint16_t port, uint32_t val, unsigned size)
 {
     assert_int_equal(v->host ? host_io_write(v->host, port, val, size)
-                             : tlm_sim_io_write(v->sim, port, val, size),
+                             : v->sim->ops->io_write(v->sim, port, val, size),
                      0);
 }
 
@@ -106,7 +109,7 @@ static uint64_t v_read(View *v, uint64_t addr, unsigned size)
     uint64_t val = 0;
 
     assert_int_equal(v->host ? host_mem_read(v->host, addr, size, &val)
-                             : tlm_sim_mem_read(v->sim, addr, size, &val),
+                             : v->sim->ops->mem_read(v->sim, addr, size, &val),
                      0);
     return val;
 }
@@ -114,7 +117,7 @@ static uint64_t v_read(View *v, uint64_t addr, unsigned size)
 static void v_write(View *v, uint64_t addr, uint64_t val, unsigned size)
 {
     assert_int_equal(v->host ? host_mem_write(v->host, addr, val, size)
-                             : tlm_sim_mem_write(v->sim, addr, val, size),
+                             : v->sim->ops->mem_write(v->sim, addr, val, size),
                      0);
 }
 
@@ -123,7 +126,7 @@ static void v_read_buf(View *v, uint64_t addr, void *buf, size_t len)
     if (v->host) {
         host_mem_read_buf(v->host, addr, buf, len);
     } else {
-        assert_int_equal(tlm_sim_mem_read_buf(v->sim, addr, buf, len), 0);
+        assert_int_equal(v->sim->ops->mem_read_buf(v->sim, addr, buf, len), 0);
     }
 }
 
@@ -132,13 +135,13 @@ static void v_write_buf(View *v, uint64_t addr, const void *buf, size_t len)
     if (v->host) {
         host_mem_write_buf(v->host, addr, buf, len);
     } else {
-        assert_int_equal(tlm_sim_mem_write_buf(v->sim, addr, buf, len), 0);
+        assert_int_equal(v->sim->ops->mem_write_buf(v->sim, addr, buf, len), 0);
     }
 }
 
 static uint64_t v_ns(View *v)
 {
-    return v->host ? host_now(v->host) * CLOCK_NS : tlm_sim_now_ns(v->sim);
+    return v->host ? host_now(v->host) * CLOCK_NS : v->sim->ops->now_ns(v->sim);
 }
 
 static void v_advance(View *v, uint64_t ns)
@@ -146,13 +149,13 @@ static void v_advance(View *v, uint64_t ns)
     if (v->host) {
         host_advance(v->host, ns / CLOCK_NS + (ns % CLOCK_NS != 0));
     } else {
-        assert_int_equal(tlm_sim_advance(v->sim, ns), 0);
+        assert_int_equal(v->sim->ops->advance(v->sim, ns), 0);
     }
 }
 
 static int v_intx(View *v)
 {
-    return v->host ? host_intx(v->host) : tlm_sim_intx(v->sim);
+    return v->host ? host_intx(v->host) : v->sim->ops->intx(v->sim);
 }
 
 /* The devices' next work in ns, or UINT64_MAX. */
@@ -165,7 +168,7 @@ static uint64_t v_next_event(View *v)
 
         return next == PCI_NO_EVENT ? UINT64_MAX : next * CLOCK_NS;
     }
-    if (tlm_sim_next_event_ns(v->sim, &ns) == -ENOENT) {
+    if (v->sim->ops->next_event_ns(v->sim, &ns) == -ENOENT) {
         return UINT64_MAX;
     }
     return ns;
@@ -174,7 +177,7 @@ static uint64_t v_next_event(View *v)
 static unsigned long v_guest_errors(View *v)
 {
     return v->host ? host_log(v->host)->guest_errors
-                   : tlm_sim_guest_errors(v->sim);
+                   : v->sim->ops->guest_errors(v->sim);
 }
 
 static void v_cfg_write(View *v, unsigned slot, unsigned off, uint32_t val,
@@ -351,11 +354,13 @@ static void test_no_quantum_keeper_and_no_dmi_change_nothing(void **state)
 {
     View c = view_cmodel(1, one_slot);
     Trace tc = {0};
-    TlmSimConfig variants[] = {
-        {.n_edu = 1, .edu_slot = {SLOT}, .no_quantum_keeper = true},
-        {.n_edu = 1, .edu_slot = {SLOT}, .no_dmi = true},
-        {.n_edu = 1, .edu_slot = {SLOT}, .quantum_ns = 30},
-        {.n_edu = 1, .edu_slot = {SLOT}, .quantum_ns = 1000000000},
+    const EduPlatformConfig cfg = {
+        .n_edu = 1, .edu_slot = {SLOT}, .quiet = true};
+    const TlmSimOptions variants[] = {
+        {.no_quantum_keeper = true},
+        {.no_dmi = true},
+        {.quantum_ns = 30},
+        {.quantum_ns = 1000000000},
     };
 
     (void)state;
@@ -365,8 +370,7 @@ static void test_no_quantum_keeper_and_no_dmi_change_nothing(void **state)
         Trace tt = {0};
         char err[256];
 
-        variants[i].quiet = true;
-        t.sim = tlm_sim_create(&variants[i], err, sizeof(err));
+        t.sim = tlm_sim_create(&cfg, &variants[i], err, sizeof(err));
         assert_non_null(t.sim);
         session(&t, &tt);
         assert_same_trace(&tc, &tt);
@@ -385,10 +389,10 @@ static void test_hundreds_of_simulations_one_after_another(void **state)
     for (unsigned i = 0; i < 300; i++) {
         const unsigned slots[3] = {4 + i % 3, 9, 12};
         const unsigned n = 1 + i % 3;
-        TlmSim *sim = sim_new(n, slots, i % 50 == 7 ? vcd : NULL);
+        EduPlatform *sim = sim_new(n, slots, i % 50 == 7 ? vcd : NULL);
         View v = {.sim = sim};
 
-        assert_int_equal(tlm_sim_now_ns(sim), 0);
+        assert_int_equal(sim->ops->now_ns(sim), 0);
         assert_int_equal(v_cfg_read(&v, slots[0], PCI_VENDOR_ID, 4),
                          EDU_DEVICE_ID << 16 | EDU_VENDOR_ID);
         if (i % 10 == 0) {
@@ -399,14 +403,14 @@ static void test_hundreds_of_simulations_one_after_another(void **state)
             assert_int_equal(v_read(&v, BAR0 + EDU_REG_STATUS, 4),
                              EDU_STATUS_COMPUTING);
         }
-        assert_int_equal(tlm_sim_advance(sim, 1000), 0);
+        assert_int_equal(sim->ops->advance(sim, 1000), 0);
         /* A config read (4 clocks), four more transactions when a factorial
          * was started, then 1000 ns: 34 clocks. */
-        assert_int_equal(tlm_sim_now_ns(sim), i % 10 == 0 ? 1620 : 1140);
+        assert_int_equal(sim->ops->now_ns(sim), i % 10 == 0 ? 1620 : 1140);
         if (i % 50 == 7) {
-            assert_int_equal(tlm_sim_finish(sim), 0);
+            assert_int_equal(sim->ops->finish(sim), 0);
         }
-        tlm_sim_destroy(sim);
+        sim->ops->destroy(sim);
     }
     assert_int_equal(access(vcd, F_OK), 0);
     unlink(vcd);
@@ -465,12 +469,12 @@ static void test_sizes_the_calls_do_not_take_are_refused(void **state)
     uint64_t v64;
 
     (void)state;
-    assert_int_equal(tlm_sim_io_read(t.sim, 0xcf8, 3, &v32), -EINVAL);
-    assert_int_equal(tlm_sim_io_read(t.sim, 0xcf8, 8, &v32), -EINVAL);
-    assert_int_equal(tlm_sim_io_write(t.sim, 0xcf8, 0, 0), -EINVAL);
-    assert_int_equal(tlm_sim_mem_read(t.sim, 0, 3, &v64), -EINVAL);
-    assert_int_equal(tlm_sim_mem_write(t.sim, 0, 0, 16), -EINVAL);
-    assert_int_equal(tlm_sim_now_ns(t.sim), 0);
+    assert_int_equal(t.sim->ops->io_read(t.sim, 0xcf8, 3, &v32), -EINVAL);
+    assert_int_equal(t.sim->ops->io_read(t.sim, 0xcf8, 8, &v32), -EINVAL);
+    assert_int_equal(t.sim->ops->io_write(t.sim, 0xcf8, 0, 0), -EINVAL);
+    assert_int_equal(t.sim->ops->mem_read(t.sim, 0, 3, &v64), -EINVAL);
+    assert_int_equal(t.sim->ops->mem_write(t.sim, 0, 0, 16), -EINVAL);
+    assert_int_equal(t.sim->ops->now_ns(t.sim), 0);
     view_close(&t);
 }
 
@@ -495,11 +499,11 @@ static void test_ram_alone_takes_no_time_and_stays_in_range(void **state)
     uint8_t back[4] = {0};
 
     (void)state;
-    assert_int_equal(tlm_sim_ram_write(t.sim, size - 4, buf, 4), 0);
-    assert_int_equal(tlm_sim_ram_read(t.sim, size - 4, back, 4), 0);
+    assert_int_equal(t.sim->ops->ram_write(t.sim, size - 4, buf, 4), 0);
+    assert_int_equal(t.sim->ops->ram_read(t.sim, size - 4, back, 4), 0);
     assert_memory_equal(buf, back, 4);
-    assert_int_equal(tlm_sim_ram_read(t.sim, size - 3, back, 4), -ERANGE);
-    assert_int_equal(tlm_sim_ram_write(t.sim, size, buf, 1), -ERANGE);
+    assert_int_equal(t.sim->ops->ram_read(t.sim, size - 3, back, 4), -ERANGE);
+    assert_int_equal(t.sim->ops->ram_write(t.sim, size, buf, 1), -ERANGE);
     assert_int_equal(v_read(&t, size - 4, 4), 0x04030201);
     assert_int_equal(v_ns(&t), 0);
     view_close(&t);
@@ -516,19 +520,18 @@ static void test_advance_moves_by_whole_clocks(void **state)
     assert_int_equal(v_ns(&t), 120);
     v_advance(&t, 30);
     assert_int_equal(v_ns(&t), 150);
-    assert_int_equal(tlm_sim_clock_ns(t.sim), CLOCK_NS);
     view_close(&t);
 }
 
 static void test_dma_mask_clamps_ram_addresses(void **state)
 {
-    TlmSimConfig cfg = {
+    EduPlatformConfig cfg = {
         .n_edu = 1, .edu_slot = {SLOT}, .dma_mask = 0xfffff, .quiet = true};
     View t = {0};
     char err[256];
 
     (void)state;
-    t.sim = tlm_sim_create(&cfg, err, sizeof(err));
+    t.sim = tlm_sim_create(&cfg, NULL, err, sizeof(err));
     assert_non_null(t.sim);
     v_map(&t, SLOT, BAR0);
     v_write(&t, 0x1234, 0xabcdef, 4);
@@ -549,23 +552,27 @@ static void test_dma_mask_clamps_ram_addresses(void **state)
 
 static void test_bad_configurations_are_refused(void **state)
 {
-    TlmSimConfig twice = {.n_edu = 2, .edu_slot = {5, 5}};
-    TlmSimConfig far = {.n_edu = 1, .edu_slot = {32}};
-    TlmSimConfig many = {.n_edu = TLM_SIM_MAX_EDU + 1};
-    TlmSimConfig vcd = {
+    EduPlatformConfig twice = {.n_edu = 2, .edu_slot = {5, 5}};
+    EduPlatformConfig far = {.n_edu = 1, .edu_slot = {32}};
+    EduPlatformConfig many = {.n_edu = EDU_PLATFORM_MAX_EDU + 1};
+    EduPlatformConfig vcd = {
         .n_edu = 1, .edu_slot = {SLOT}, .vcd_path = "/nonexistent/dir/x.vcd"};
     char err[256];
 
     (void)state;
-    assert_null(tlm_sim_create(&twice, err, sizeof(err)));
-    assert_non_null(strstr(err, "tlm_sim"));
-    assert_null(tlm_sim_create(&far, err, sizeof(err)));
-    assert_null(tlm_sim_create(&many, err, sizeof(err)));
+    assert_null(tlm_sim_create(&twice, NULL, err, sizeof(err)));
+    assert_non_null(strstr(err, "two edu devices in slot 5"));
+    assert_null(tlm_sim_create(&far, NULL, err, sizeof(err)));
+    assert_null(tlm_sim_create(&many, NULL, err, sizeof(err)));
     assert_non_null(strstr(err, "too many"));
-    assert_null(tlm_sim_create(&vcd, err, sizeof(err)));
+    assert_null(tlm_sim_create(&vcd, NULL, err, sizeof(err)));
     assert_non_null(strstr(err, "/nonexistent/dir/x.vcd"));
     /* And a good one works after all of them. */
-    tlm_sim_destroy(sim_new(1, one_slot, NULL));
+    {
+        EduPlatform *good = sim_new(1, one_slot, NULL);
+
+        good->ops->destroy(good);
+    }
 }
 
 /* sc_trace with the names the one GTKWave layout (waves/edu.gtkw) knows,
@@ -588,7 +595,7 @@ static void test_waveform_has_the_shared_names(void **state)
     v_write(&t, BAR0 + EDU_REG_FACT, 5, 4);
     v_advance(&t, 1000);
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(tlm_sim_finish(t.sim), 0);
+    assert_int_equal(t.sim->ops->finish(t.sim), 0);
     assert_int_equal(access(tmp, F_OK), -1);
     text = tb_read_file(path);
     assert_non_null(strstr(text, "$scope module TOP "));
@@ -602,7 +609,7 @@ static void test_waveform_has_the_shared_names(void **state)
     assert_non_null(strstr(text, " tlm_txn [31:0] "));
     assert_non_null(strstr(text, "$scope module edu1 $end"));
     free(text);
-    tlm_sim_destroy(t.sim);
+    t.sim->ops->destroy(t.sim);
     unlink(path);
 }
 
@@ -612,7 +619,7 @@ static void test_next_event_is_the_devices_work(void **state)
     uint64_t ns;
 
     (void)state;
-    assert_int_equal(tlm_sim_next_event_ns(t.sim, &ns), -ENOENT);
+    assert_int_equal(t.sim->ops->next_event_ns(t.sim, &ns), -ENOENT);
     v_map(&t, SLOT, BAR0);
     v_write(&t, BAR0 + EDU_REG_FACT, 5, 4);
     /* The write's data phase is at clock 2 of its 4; then setup and five
@@ -621,7 +628,7 @@ static void test_next_event_is_the_devices_work(void **state)
                      v_ns(&t) - 2 * CLOCK_NS +
                          (EDU_T_FACT_SETUP + 5 * EDU_T_FACT_MUL) * CLOCK_NS);
     v_advance(&t, 1000);
-    assert_int_equal(tlm_sim_next_event_ns(t.sim, &ns), -ENOENT);
+    assert_int_equal(t.sim->ops->next_event_ns(t.sim, &ns), -ENOENT);
     view_close(&t);
 }
 

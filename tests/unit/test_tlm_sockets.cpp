@@ -332,7 +332,12 @@ void test_debug_reads_change_nothing(void **state)
     payload wr(tlm::TLM_WRITE_COMMAND, EDU_REG_FACT, 4);
     assert_int_equal(bar.transport_dbg(wr.gp), 0);
     edu_get_state(w.edu().device(), &after);
-    assert_memory_equal(&before, &after, sizeof(before));
+    /* Field by field: the padding of an EduState is not its state. */
+    assert_int_equal(before.status, after.status);
+    assert_int_equal(before.irq_status, after.irq_status);
+    assert_int_equal(before.fact_busy, after.fact_busy);
+    assert_int_equal(before.dma_busy, after.dma_busy);
+    assert_int_equal(before.intx, after.intx);
     assert_int_equal(bus->next_event, next);
     assert_int_equal(bus->bus_free, bus_free);
     assert_int_equal(host_now(w.top->host.host()), now);

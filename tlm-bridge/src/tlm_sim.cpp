@@ -4,7 +4,7 @@
  * SystemC 2.3 elaborates once per simulation context and cannot go back
  * to elaboration after it has started; a C program (edu-tb) wants a fresh
  * platform for every scenario and seed, dozens of them in one process.
- * So each TlmSim gets a context of its own: created with the simulation,
+ * So each simulation gets a context of its own: created with the simulation,
  * made current on every call, deleted with the simulation.  The context
  * SystemC creates for itself when the library loads (where its global
  * events sc_event::none and sc_process_handle::non_event live) is never
@@ -20,6 +20,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "bytes.h"
 #include "platform_tlm.h"
@@ -29,14 +30,18 @@ using edu_tlm_bytes::store_le;
 using sc_core::sc_simcontext;
 using sc_core::sc_time;
 
+/* Standard layout, so that the platform interface's pointer to 'base' is
+ * a pointer to the whole. */
 struct TlmSim {
-    sc_simcontext *ctx = nullptr;
-    platform_tlm *top = nullptr;
-    uint64_t ns_units = 0; /* one ns in kernel time units */
-    unsigned clock_ns = 0;
-    uint64_t max_clock = 0; /* the CPU's time stops short of overflow */
-    std::string error;
+    EduPlatform base;
+    sc_simcontext *ctx;
+    platform_tlm *top;
+    uint64_t ns_units; /* one ns in kernel time units */
+    unsigned clock_ns;
+    uint64_t max_clock; /* the CPU's time stops short of overflow */
 };
+static_assert(std::is_standard_layout<TlmSim>::value,
+              "EduPlatform must start TlmSim");
 
 namespace
 {
@@ -98,8 +103,7 @@ template <typename F> int guarded(TlmSim *sim, F &&f)
     try {
         return f();
     } catch (const std::exception &e) {
-        sim->error = e.what();
-        return -EIO;
+        return edu_platform_fail(&sim->base, -EIO, "tlm: %s", e.what());
     }
 }
 
@@ -114,8 +118,8 @@ int check(TlmSim *sim, tlm::tlm_response_status status)
     tlm::tlm_generic_payload gp;
 
     gp.set_response_status(status);
-    sim->error = "tlm_sim: the bus answered " + gp.get_response_string();
-    return -EIO;
+    return edu_platform_fail(&sim->base, -EIO, "tlm: the bus answered %s",
+                             gp.get_response_string().c_str());
 }
 
 bool valid_size(unsigned size, unsigned max)
@@ -155,74 +159,22 @@ int buf_access(TlmSim *sim, bool write, uint64_t addr, uint8_t *buf, size_t len)
     });
 }
 
-} // namespace
-
-extern "C" {
-
-TlmSim *tlm_sim_create(const TlmSimConfig *cfg, char *err, size_t errlen)
+TlmSim *sim_of(EduPlatform *p)
 {
-    static const TlmSimConfig defaults = {};
-    TlmSim *sim;
-    platform_config pc;
-
-    if (!cfg) {
-        cfg = &defaults;
-    }
-    if (cfg->n_edu > TLM_SIM_MAX_EDU) {
-        set_error(err, errlen, "tlm_sim: too many edu devices");
-        return nullptr;
-    }
-    setup_once();
-    sim = new (std::nothrow) TlmSim;
-    if (!sim) {
-        set_error(err, errlen, "tlm_sim: out of memory");
-        return nullptr;
-    }
-    pc.ram_size = cfg->ram_size;
-    pc.edu_slots.assign(cfg->edu_slot, cfg->edu_slot + cfg->n_edu);
-    pc.dma_mask = cfg->dma_mask;
-    pc.quantum_keeper = !cfg->no_quantum_keeper;
-    pc.dmi = !cfg->no_dmi;
-    pc.quiet = cfg->quiet;
-    pc.vcd_path = cfg->vcd_path ? cfg->vcd_path : "";
-    try {
-        sim->ctx = new sc_simcontext;
-        context_scope scope(sim);
-
-        pc.quantum = sc_time(
-            static_cast<double>(cfg->quantum_ns ? cfg->quantum_ns
-                                                : TLM_SIM_QUANTUM_NS_DEFAULT),
-            sc_core::SC_NS);
-        sim->top = new platform_tlm("top", pc);
-        /* Elaboration and initialisation, at time 0. */
-        sc_core::sc_start(sc_core::SC_ZERO_TIME);
-        sim->ns_units = sc_time(1, sc_core::SC_NS).value();
-        sim->clock_ns = host_clock_ns(sim->top->host.host());
-        sim->max_clock = sc_core::sc_max_time().value() / 2 /
-                         sim->top->host.clock_period().value();
-    } catch (const std::exception &e) {
-        set_error(err, errlen, std::string("tlm_sim: ") + e.what());
-        tlm_sim_destroy(sim);
-        return nullptr;
-    }
-    return sim;
+    return reinterpret_cast<TlmSim *>(p);
 }
 
-int tlm_sim_finish(TlmSim *sim)
+/* A size the CPU cannot issue there: the caller's mistake, said. */
+int bad_size(TlmSim *sim, unsigned size, const char *what)
 {
-    return guarded(sim, [&] {
-        std::string why;
-        const int rc = sim->top->finish_trace(why);
-
-        if (rc < 0) {
-            sim->error = "tlm_sim: waveform: " + why;
-        }
-        return rc;
-    });
+    return edu_platform_fail(&sim->base, -EINVAL, "tlm: no %u-byte %s", size,
+                             what);
 }
 
-void tlm_sim_destroy(TlmSim *sim)
+void sim_destroy(EduPlatform *p)
 {
+    TlmSim *sim = sim_of(p);
+
     if (!sim) {
         return;
     }
@@ -244,17 +196,28 @@ void tlm_sim_destroy(TlmSim *sim)
     delete sim;
 }
 
-const char *tlm_sim_error(const TlmSim *sim)
+int sim_finish(EduPlatform *p)
 {
-    return sim->error.c_str();
+    TlmSim *sim = sim_of(p);
+
+    return guarded(sim, [&] {
+        std::string why;
+        const int rc = sim->top->finish_trace(why);
+
+        if (rc < 0) {
+            return edu_platform_fail(p, rc, "tlm: waveform: %s", why.c_str());
+        }
+        return 0;
+    });
 }
 
-int tlm_sim_io_read(TlmSim *sim, uint16_t port, unsigned size, uint32_t *val)
+int sim_io_read(EduPlatform *p, uint16_t port, unsigned size, uint32_t *val)
 {
+    TlmSim *sim = sim_of(p);
     uint8_t buf[8]; /* 8: see bytes.h */
 
     if (!valid_size(size, 4)) {
-        return -EINVAL;
+        return bad_size(sim, size, "port read");
     }
     return guarded(sim, [&] {
         const int rc = check(sim, sim->top->cpu.io(false, port, buf, size));
@@ -264,12 +227,13 @@ int tlm_sim_io_read(TlmSim *sim, uint16_t port, unsigned size, uint32_t *val)
     });
 }
 
-int tlm_sim_io_write(TlmSim *sim, uint16_t port, uint32_t val, unsigned size)
+int sim_io_write(EduPlatform *p, uint16_t port, uint32_t val, unsigned size)
 {
+    TlmSim *sim = sim_of(p);
     uint8_t buf[8]; /* 8: see bytes.h */
 
     if (!valid_size(size, 4)) {
-        return -EINVAL;
+        return bad_size(sim, size, "port write");
     }
     store_le(buf, val, size);
     return guarded(sim, [&] {
@@ -277,12 +241,13 @@ int tlm_sim_io_write(TlmSim *sim, uint16_t port, uint32_t val, unsigned size)
     });
 }
 
-int tlm_sim_mem_read(TlmSim *sim, uint64_t addr, unsigned size, uint64_t *val)
+int sim_mem_read(EduPlatform *p, uint64_t addr, unsigned size, uint64_t *val)
 {
+    TlmSim *sim = sim_of(p);
     uint8_t buf[8];
 
     if (!valid_size(size, 8)) {
-        return -EINVAL;
+        return bad_size(sim, size, "memory read");
     }
     return guarded(sim, [&] {
         const int rc = check(sim, sim->top->cpu.mem(false, addr, buf, size));
@@ -292,12 +257,13 @@ int tlm_sim_mem_read(TlmSim *sim, uint64_t addr, unsigned size, uint64_t *val)
     });
 }
 
-int tlm_sim_mem_write(TlmSim *sim, uint64_t addr, uint64_t val, unsigned size)
+int sim_mem_write(EduPlatform *p, uint64_t addr, uint64_t val, unsigned size)
 {
+    TlmSim *sim = sim_of(p);
     uint8_t buf[8];
 
     if (!valid_size(size, 8)) {
-        return -EINVAL;
+        return bad_size(sim, size, "memory write");
     }
     store_le(buf, val, size);
     return guarded(sim, [&] {
@@ -305,41 +271,52 @@ int tlm_sim_mem_write(TlmSim *sim, uint64_t addr, uint64_t val, unsigned size)
     });
 }
 
-int tlm_sim_mem_read_buf(TlmSim *sim, uint64_t addr, void *buf, size_t len)
+int sim_mem_read_buf(EduPlatform *p, uint64_t addr, void *buf, size_t len)
 {
-    return buf_access(sim, false, addr, static_cast<uint8_t *>(buf), len);
+    return buf_access(sim_of(p), false, addr, static_cast<uint8_t *>(buf), len);
 }
 
-int tlm_sim_mem_write_buf(TlmSim *sim, uint64_t addr, const void *buf,
-                          size_t len)
+int sim_mem_write_buf(EduPlatform *p, uint64_t addr, const void *buf,
+                      size_t len)
 {
     /* The payload is not const; a write does not change the data. */
-    return buf_access(sim, true, addr,
+    return buf_access(sim_of(p), true, addr,
                       static_cast<uint8_t *>(const_cast<void *>(buf)), len);
 }
 
-int tlm_sim_ram_read(TlmSim *sim, uint64_t addr, void *buf, size_t len)
+/* RAM alone: the devices catch up with the CPU first. */
+int ram_access(TlmSim *sim, bool write, uint64_t addr, void *buf, size_t len)
 {
     return guarded(sim, [&] {
         sim->top->host.catch_up(sim->top->cpu.now());
-        return sim->top->ram.read(addr, buf, len) ? 0 : -ERANGE;
+        if (write ? sim->top->ram.write(addr, buf, len)
+                  : sim->top->ram.read(addr, buf, len)) {
+            return 0;
+        }
+        return edu_platform_fail(&sim->base, -ERANGE,
+                                 "tlm: RAM 0x%llx+0x%zx is not all RAM",
+                                 static_cast<unsigned long long>(addr), len);
     });
 }
 
-int tlm_sim_ram_write(TlmSim *sim, uint64_t addr, const void *buf, size_t len)
+int sim_ram_read(EduPlatform *p, uint64_t addr, void *buf, size_t len)
 {
-    return guarded(sim, [&] {
-        sim->top->host.catch_up(sim->top->cpu.now());
-        return sim->top->ram.write(addr, buf, len) ? 0 : -ERANGE;
-    });
+    return ram_access(sim_of(p), false, addr, buf, len);
 }
 
-int tlm_sim_advance(TlmSim *sim, uint64_t ns)
+int sim_ram_write(EduPlatform *p, uint64_t addr, const void *buf, size_t len)
 {
+    return ram_access(sim_of(p), true, addr, const_cast<void *>(buf), len);
+}
+
+int sim_advance(EduPlatform *p, uint64_t ns)
+{
+    TlmSim *sim = sim_of(p);
+
     return guarded(sim, [&] {
         pci_host_tlm &host = sim->top->host;
         const uint64_t now = host.clock_at(sim->top->cpu.now());
-        uint64_t clocks = ns / sim->clock_ns + (ns % sim->clock_ns != 0);
+        uint64_t clocks = edu_platform_clocks_from_ns(ns, sim->clock_ns);
 
         clocks =
             std::min(clocks, sim->max_clock - std::min(now, sim->max_clock));
@@ -348,20 +325,18 @@ int tlm_sim_advance(TlmSim *sim, uint64_t ns)
     });
 }
 
-uint64_t tlm_sim_now_ns(TlmSim *sim)
+uint64_t sim_now_ns(EduPlatform *p)
 {
+    TlmSim *sim = sim_of(p);
     context_scope scope(sim);
 
     return sim->top->cpu.now().value() / sim->ns_units;
 }
 
-unsigned tlm_sim_clock_ns(const TlmSim *sim)
+int sim_next_event_ns(EduPlatform *p, uint64_t *ns)
 {
-    return sim->clock_ns;
-}
+    TlmSim *sim = sim_of(p);
 
-int tlm_sim_next_event_ns(TlmSim *sim, uint64_t *ns)
-{
     return guarded(sim, [&] {
         const uint64_t next = sim->top->host.next_event(sim->top->cpu.now());
 
@@ -375,17 +350,102 @@ int tlm_sim_next_event_ns(TlmSim *sim, uint64_t *ns)
 
 /* INTA# as the CPU's interrupt input sees it: the kernel catches up with
  * the CPU, then the bus's INTA# signal is sampled. */
-int tlm_sim_intx(TlmSim *sim)
+int sim_intx(EduPlatform *p)
 {
+    TlmSim *sim = sim_of(p);
+
     return guarded(sim, [&] {
         sim->top->cpu.sync();
         return sim->top->inta.read() ? 1 : 0;
     });
 }
 
-unsigned long tlm_sim_guest_errors(TlmSim *sim)
+unsigned long sim_guest_errors(EduPlatform *p)
 {
-    return host_log(sim->top->host.host())->guest_errors;
+    return host_log(sim_of(p)->top->host.host())->guest_errors;
+}
+
+EduPlatform *sim_create_default(const EduPlatformConfig *cfg, char *err,
+                                size_t errlen)
+{
+    return tlm_sim_create(cfg, nullptr, err, errlen);
+}
+
+} // namespace
+
+extern "C" {
+
+const EduPlatformOps edu_tlm_platform_ops = {
+    "tlm",
+    "the C model in SystemC TLM-2.0 sockets, through its C shim "
+    "(time in PCI clocks of 30 ns)",
+    sim_create_default,
+    sim_destroy,
+    sim_io_read,
+    sim_io_write,
+    sim_mem_read,
+    sim_mem_write,
+    sim_mem_read_buf,
+    sim_mem_write_buf,
+    sim_ram_read,
+    sim_ram_write,
+    sim_advance,
+    sim_now_ns,
+    sim_next_event_ns,
+    sim_intx,
+    sim_guest_errors,
+    sim_finish,
+};
+
+EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
+                            const TlmSimOptions *opt, char *err, size_t errlen)
+{
+    static const TlmSimOptions defaults = {};
+    EduPlatformConfig cfg;
+    TlmSim *sim;
+    platform_config pc;
+
+    if (!opt) {
+        opt = &defaults;
+    }
+    if (edu_platform_config_resolve(in, &cfg, err, errlen) < 0) {
+        return nullptr;
+    }
+    setup_once();
+    sim = new (std::nothrow) TlmSim();
+    if (!sim) {
+        set_error(err, errlen, "tlm: out of memory");
+        return nullptr;
+    }
+    sim->base.ops = &edu_tlm_platform_ops;
+    pc.ram_size = cfg.ram_size;
+    pc.edu_slots.assign(cfg.edu_slot, cfg.edu_slot + cfg.n_edu);
+    pc.dma_mask = cfg.dma_mask;
+    pc.quantum_keeper = !opt->no_quantum_keeper;
+    pc.dmi = !opt->no_dmi;
+    pc.quiet = cfg.quiet;
+    pc.vcd_path = cfg.vcd_path ? cfg.vcd_path : "";
+    try {
+        sim->ctx = new sc_simcontext;
+        context_scope scope(sim);
+
+        pc.quantum = sc_time(
+            static_cast<double>(opt->quantum_ns ? opt->quantum_ns
+                                                : TLM_SIM_QUANTUM_NS_DEFAULT),
+            sc_core::SC_NS);
+        sim->top = new platform_tlm("top", pc);
+        /* Elaboration and initialisation, at time 0. */
+        sc_core::sc_start(sc_core::SC_ZERO_TIME);
+        sim->ns_units = sc_time(1, sc_core::SC_NS).value();
+        sim->clock_ns = host_clock_ns(sim->top->host.host());
+        sim->max_clock = sc_core::sc_max_time().value() / 2 /
+                         sim->top->host.clock_period().value();
+    } catch (const std::exception &e) {
+        set_error(err, errlen, std::string("tlm: ") + e.what());
+        sim_destroy(&sim->base);
+        return nullptr;
+    }
+    return &sim->base;
 }
 
 } /* extern "C" */

@@ -25,7 +25,6 @@ extern const HostCpuOps k_rtl_host_ops; // rtl_host.cpp
 namespace
 {
 
-constexpr unsigned k_first_slot = 4;          // QEMU's addr=04.0
 constexpr uint64_t k_settle_limit = 1u << 24; // clocks a bus may stay busy
 
 // The AD line a slot's IDSEL is wired to (docs/waves.md): AD[16 + slot],
@@ -71,43 +70,26 @@ void rtl_platform::fail(const std::string &why)
     }
 }
 
-int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
+int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
+                         std::string &err)
 {
-    EduRtlConfig none{};
-    unsigned n;
+    const unsigned n = cfg.n_edu;
 
-    if (!cfg) {
-        cfg = &none;
-    }
-    n = cfg->n_edu ? cfg->n_edu : 1;
-    if (n > EDU_RTL_MAX_EDU) {
-        err = "at most " + std::to_string(EDU_RTL_MAX_EDU) + " edu devices";
-        return -EINVAL;
-    }
-    m_clock_ns = cfg->clock_ns ? cfg->clock_ns : EDU_CLOCK_NS_DEFAULT;
-    m_ram_size = cfg->ram_size ? cfg->ram_size : HOST_RAM_SIZE_DEFAULT;
-    m_dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT;
-    m_log.fn = cfg->quiet    ? nullptr
-               : cfg->log_fn ? cfg->log_fn
-                             : edu_log_stderr;
-    m_log.opaque = cfg->log_opaque;
+    m_clock_ns = opt.clock_ns ? opt.clock_ns : EDU_CLOCK_NS_DEFAULT;
+    m_ram_size = cfg.ram_size;
+    m_dma_mask = cfg.dma_mask;
+    m_log.fn = cfg.quiet ? nullptr : opt.log_fn ? opt.log_fn : edu_log_stderr;
+    m_log.opaque = opt.log_opaque;
 
     m_dev.resize(n);
     for (unsigned i = 0; i < n; i++) {
-        m_dev[i].slot = cfg->edu_slot[i] ? cfg->edu_slot[i] : k_first_slot + i;
+        m_dev[i].slot = cfg.edu_slot[i];
         m_dev[i].idsel_bit = idsel_bit(m_dev[i].slot);
         if (m_dev[i].slot == 0 || m_dev[i].idsel_bit < 0) {
             err = "slot " + std::to_string(m_dev[i].slot) +
                   " has no IDSEL line (slots 1 to 20: AD[16 + slot], 16 to "
                   "20 on AD[11..15])";
             return -EINVAL;
-        }
-        for (unsigned j = 0; j < i; j++) {
-            if (m_dev[j].slot == m_dev[i].slot) {
-                err =
-                    "two edu devices in slot " + std::to_string(m_dev[i].slot);
-                return -EINVAL;
-            }
         }
     }
     // Bus order is slot order (the arbiter's tie-break, the memory map's).
@@ -129,8 +111,8 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     host_bridge_config_init(&m_bridge);
     host_cpu_init(&m_cpu, &k_rtl_host_ops, this, m_ram_size);
     m_tgt = std::make_unique<pci_host_target>(
-        m_ram, m_ram_size, &m_bridge, cfg->target_stress_seed,
-        pci_host_target::range{cfg->target_abort_base, cfg->target_abort_size});
+        m_ram, m_ram_size, &m_bridge, opt.target_stress_seed,
+        pci_host_target::range{opt.target_abort_base, opt.target_abort_size});
     m_arb = std::make_unique<pci_arbiter>(n);
     m_mon = std::make_unique<pci_monitor>();
     m_drives.resize(k_agent_first_device + n);
@@ -138,7 +120,7 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
     m_ctx = std::make_unique<VerilatedContext>();
     m_ctx->debug(0);
     m_ctx->fatalOnError(false);
-    if (cfg->vcd_path) {
+    if (cfg.vcd_path) {
         m_ctx->traceEverOn(true);
     }
     m_bus = new Vedu_sim_bus(m_ctx.get(), "TOP");
@@ -148,8 +130,8 @@ int rtl_platform::create(const EduRtlConfig *cfg, std::string &err)
         m_dev[i].model = new Vedu_sim_dev(m_ctx.get(), name.c_str());
     }
     reset();
-    if (cfg->vcd_path) {
-        m_vcd_path = cfg->vcd_path;
+    if (cfg.vcd_path) {
+        m_vcd_path = cfg.vcd_path;
         m_vcd = new VerilatedVcdC;
         m_bus->trace(m_vcd, 99);
         for (auto &d : m_dev) {
@@ -566,6 +548,23 @@ int rtl_platform::next_event(uint64_t *clock)
             return 0;
         }
     }
+}
+
+int rtl_platform::ram_access(uint64_t addr, void *buf, size_t len, bool write)
+{
+    if (addr > m_ram_size || len > m_ram_size - addr) {
+        return -ERANGE;
+    }
+    settle_masters();
+    if (failed()) {
+        return -EIO;
+    }
+    if (write) {
+        memcpy(m_ram + addr, buf, len);
+    } else {
+        memcpy(buf, m_ram + addr, len);
+    }
+    return 0;
 }
 
 int rtl_platform::intx()

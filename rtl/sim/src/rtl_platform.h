@@ -69,8 +69,10 @@ class rtl_platform
     rtl_platform(const rtl_platform &) = delete;
     rtl_platform &operator=(const rtl_platform &) = delete;
 
-    // 0, or a negative errno with the reason in 'err'.
-    int create(const EduRtlConfig *cfg, std::string &err);
+    // 0, or a negative errno with the reason in 'err'.  'cfg' has its
+    // defaults filled in (edu_platform_config_resolve).
+    int create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
+               std::string &err);
 
     // ---- the host (rtl_host.cpp): CPU accesses through host_cpu ----
     HostCpu *cpu()
@@ -103,6 +105,9 @@ class rtl_platform
     }
 
     // ---- state at the host's clock ----
+    // RAM alone, no time: the devices' bus-master transactions asked for
+    // by the host's clock end first.  0, -ERANGE outside RAM, or -EIO.
+    int ram_access(uint64_t addr, void *buf, size_t len, bool write);
     int intx();
     int state(unsigned i, EduState *st);
     EduLog *log()

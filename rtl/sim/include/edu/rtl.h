@@ -1,6 +1,6 @@
 /*
- * The RTL view as a C library: the Verilated edu devices (rtl/) on a
- * signal-level PCI bus, with the host side of the platform around them.
+ * The RTL view as a platform (edu/platform.h): the Verilated edu devices (rtl/)
+ * on a signal-level PCI bus, with the host side of the platform around them.
  *
  * A harness in C++ (rtl/sim/) holds, per platform: one Verilated model per
  * edu device and one for the bus (pull-ups, resolution, the names of the
@@ -15,7 +15,7 @@
  * them run up to the host's clock; an idle platform is not clocked at all
  * (nothing can change), so long waits cost nothing.  A protocol violation
  * (or a model failure) makes every later call fail with -EIO; the reason
- * is in edu_rtl_error().  Several platforms may live in one process, one
+ * is in edu_platform_error().  Several platforms may live in one process, one
  * after the other or at once (each has its own VerilatedContext).
  */
 #ifndef EDU_RTL_H
@@ -32,23 +32,17 @@ extern "C" {
 /* The C model's headers (C linkage from C++ too). */
 #include "edu/edu.h"
 #include "edu/log.h"
+#include "edu/platform.h"
 
-#define EDU_RTL_MAX_EDU 8
+/* EDU_PLATFORM_MAX_EDU devices at most, in bus 0 slots 1..20 (IDSEL on
+ * AD[16 + slot], 16..20 on AD[11..15]). */
+#define EDU_RTL_MAX_EDU EDU_PLATFORM_MAX_EDU
 
-typedef struct EduRtl EduRtl;
-
-typedef struct EduRtlConfig {
-    uint64_t ram_size;                  /* 0: 128 MiB */
-    unsigned n_edu;                     /* 0: one */
-    unsigned edu_slot[EDU_RTL_MAX_EDU]; /* bus 0 slots 1..20 (IDSEL on
-                                         * AD[16 + slot], 16..20 on
-                                         * AD[11..15]); 0: 4, 5, ... */
-    uint64_t dma_mask;                  /* 0: the device default */
-    unsigned clock_ns;                  /* 0: EDU_CLOCK_NS_DEFAULT */
-    const char *vcd_path;               /* NULL: no waveforms */
-    EduLogFn log_fn;                    /* NULL: edu_log_stderr */
+/* What only the RTL view has, beyond the platform's configuration. */
+typedef struct EduRtlOptions {
+    unsigned clock_ns; /* 0: EDU_CLOCK_NS_DEFAULT */
+    EduLogFn log_fn;   /* NULL: edu_log_stderr (none when quiet) */
     void *log_opaque;
-    bool quiet; /* count guest errors, print none */
     /* Not 0: the host bridge's RAM target answers the devices' DMA and MSI
      * with random wait states, retries and disconnects (from this seed),
      * as PCI allows: the same data, other clocks (a test of the devices'
@@ -60,46 +54,29 @@ typedef struct EduRtlConfig {
      * master: no data moves). */
     uint64_t target_abort_base;
     uint64_t target_abort_size;
-} EduRtlConfig;
+} EduRtlOptions;
 
-/* NULL on failure, with the reason in err. */
-EduRtl *edu_rtl_create(const EduRtlConfig *cfg, char *err, size_t errlen);
-void edu_rtl_destroy(EduRtl *rtl);
+/* The RTL view as a platform (edu/platform.h); 'rtl-stress' is the same
+ * with a fixed target_stress_seed. */
+extern const EduPlatformOps edu_rtl_platform_ops;
+extern const EduPlatformOps edu_rtl_stress_platform_ops;
 
-/* CPU port I/O of 1, 2 or 4 bytes; memory of 1, 2, 4 or 8 bytes (-EINVAL
- * for another size); any length through the memory map.  -EIO once the
- * monitor has found a violation. */
-int edu_rtl_io_read(EduRtl *rtl, uint16_t port, unsigned size, uint32_t *val);
-int edu_rtl_io_write(EduRtl *rtl, uint16_t port, uint32_t val, unsigned size);
-int edu_rtl_mem_read(EduRtl *rtl, uint64_t addr, unsigned size, uint64_t *val);
-int edu_rtl_mem_write(EduRtl *rtl, uint64_t addr, uint64_t val, unsigned size);
-int edu_rtl_mem_read_buf(EduRtl *rtl, uint64_t addr, void *buf, size_t len);
-int edu_rtl_mem_write_buf(EduRtl *rtl, uint64_t addr, const void *buf,
-                          size_t len);
+/* A platform with options (NULL: the defaults); NULL on failure, with the
+ * reason in err.  Destroy it with its ops->destroy().  The calls below
+ * take such a platform. */
+EduPlatform *edu_rtl_create(const EduPlatformConfig *cfg,
+                            const EduRtlOptions *opt, char *err, size_t errlen);
 
-/* Time, in PCI clocks. */
-int edu_rtl_advance(EduRtl *rtl, uint64_t clocks);
-uint64_t edu_rtl_now(const EduRtl *rtl);
-unsigned edu_rtl_clock_ns(const EduRtl *rtl);
-/* The next clock at which a device's visible state changes (found by
- * running ahead); -ENOENT when every device is idle. */
-int edu_rtl_next_event(EduRtl *rtl, uint64_t *clock);
+/* The clock period, in ns. */
+unsigned edu_rtl_clock_ns(const EduPlatform *rtl);
 
-/* INTA# as the host sees it: 1 asserted, 0 not, or -EIO. */
-int edu_rtl_intx(EduRtl *rtl);
 /* Device i's state (i < n_edu), at the host's clock. */
-int edu_rtl_state(EduRtl *rtl, unsigned i, EduState *state);
-unsigned long edu_rtl_guest_errors(const EduRtl *rtl);
-
-/* Completes the waveform file (written as PATH.tmp, renamed when complete);
- * 0 or a negative errno.  edu_rtl_destroy() does it too. */
-int edu_rtl_finish(EduRtl *rtl);
-/* Why the platform failed ("" while it has not). */
-const char *edu_rtl_error(const EduRtl *rtl);
+/* Device i's state (i < n_edu), at the host's clock. */
+int edu_rtl_state(EduPlatform *rtl, unsigned i, EduState *state);
 
 /* Clocks the Verilated models were actually evaluated for (idle stretches
  * are skipped), for the benchmarks. */
-uint64_t edu_rtl_clocks_evaluated(const EduRtl *rtl);
+uint64_t edu_rtl_clocks_evaluated(const EduPlatform *rtl);
 
 /* How the host bridge's RAM target ended the devices' transactions before
  * the master did: retries (STOP# before any data), disconnects with data
@@ -113,7 +90,7 @@ typedef struct EduRtlTargetStops {
     unsigned long disconnects_without_data;
     unsigned long target_aborts;
 } EduRtlTargetStops;
-void edu_rtl_target_stops(const EduRtl *rtl, EduRtlTargetStops *stops);
+void edu_rtl_target_stops(const EduPlatform *rtl, EduRtlTargetStops *stops);
 
 /* Faults the host bridge can inject into its next transaction, to show
  * that the monitor catches them (tests only). */
@@ -129,12 +106,12 @@ typedef enum EduRtlFault {
     /* Wrong PAR one clock after the address phase. */
     EDU_RTL_FAULT_BAD_PARITY,
 } EduRtlFault;
-void edu_rtl_inject(EduRtl *rtl, EduRtlFault fault);
+void edu_rtl_inject(EduPlatform *rtl, EduRtlFault fault);
 
 /* Records, clock by clock, what the host side drives and the arbiter
  * grants into 'path' (hex, one clock a line), so that another simulator
  * can replay the same stimulus on the same RTL (bench/).  0 or -errno. */
-int edu_rtl_record(EduRtl *rtl, const char *path);
+int edu_rtl_record(EduPlatform *rtl, const char *path);
 
 #ifdef __cplusplus
 }
