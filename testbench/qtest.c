@@ -934,9 +934,7 @@ void qtest_help(FILE *f)
         fprintf(f, "  %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
     }
     fputs("\nbackends:\n", f);
-    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
-        fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
-    }
+    backend_usage(f);
     fputs("\nA malformed request answers FAIL and the session goes on.  "
           "See docs/edu-tb.md.\n",
           f);
