@@ -84,11 +84,24 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
     host.inta.bind(inta);
     for (size_t i = 0; i < cfg.edu_slots.size(); i++) {
         const std::string n = "edu" + std::to_string(i);
+        edu_config ec;
 
+        if (std::count(cfg.edu_slots.begin(), cfg.edu_slots.begin() + i,
+                       cfg.edu_slots[i]) ||
+            cfg.edu_slots[i] == 0) {
+            throw std::system_error(EBUSY, std::generic_category(),
+                                    "platform_tlm: slot taken");
+        }
+        ec.slot = cfg.edu_slots[i];
+        ec.clock_ns = cfg.clock_ns;
+        ec.log = host_log(host.host()); /* the host counts guest errors */
         edu_inta.push_back(
             std::make_unique<sc_signal<bool>>((n + "_inta").c_str()));
-        edu.push_back(
-            std::make_unique<edu_tlm>(n.c_str(), host, cfg.edu_slots[i]));
+        edu.push_back(std::make_unique<edu_tlm>(n.c_str(), ec));
+        /* Through the sockets only; the host finds the C model behind. */
+        host.config.bind(edu.back()->config);
+        host.bar.bind(edu.back()->bar);
+        edu.back()->dma.bind(host.dma);
         edu.back()->inta.bind(*edu_inta.back());
         if (cfg.dma_mask) {
             edu_set_dma_mask(edu.back()->device(), cfg.dma_mask);
@@ -123,7 +136,8 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                   return a->function()->devfn < b->function()->devfn;
               });
     for (size_t k = 0; k < by_devfn.size(); k++) {
-        by_devfn[k]->trace_signals(m_tf, k ? "edu" + std::to_string(k) + "." : "");
+        by_devfn[k]->trace_signals(m_tf,
+                                   k ? "edu" + std::to_string(k) + "." : "");
     }
 }
 
