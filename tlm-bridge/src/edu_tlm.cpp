@@ -260,7 +260,7 @@ void edu_tlm::send_dma(bool write, uint64_t addr, uint8_t *p, size_t len,
             static_cast<unsigned>(std::min<size_t>(len, 1u << 30));
         sc_time delay = delay_to(clock);
 
-        /* Every attribute set again: the payload is reused (14.16, 14.17). */
+        /* Every attribute set again: the payload is reused (14.16). */
         gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         gp.set_address(addr);
         gp.set_data_ptr(p);
