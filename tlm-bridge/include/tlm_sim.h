@@ -44,6 +44,7 @@ typedef struct TlmSimConfig {
     uint64_t quantum_ns;    /* 0: TLM_SIM_QUANTUM_NS_DEFAULT */
     bool no_quantum_keeper; /* sync after every access (benchmarks) */
     bool no_dmi;            /* RAM only through b_transport */
+    bool check_protocol;    /* a base-protocol checker on every binding */
 } TlmSimConfig;
 
 /* NULL on failure, with the reason in 'err' (may be NULL). */
@@ -78,6 +79,12 @@ int tlm_sim_next_event_ns(TlmSim *sim, uint64_t *ns);
 /* INTA# as the host sees it now: 1 asserted, 0 not (or a negative errno). */
 int tlm_sim_intx(TlmSim *sim);
 unsigned long tlm_sim_guest_errors(TlmSim *sim);
+
+/* DMI on or off from now on (pointers held are dropped). */
+int tlm_sim_set_dmi(TlmSim *sim, bool on);
+/* Base-protocol violations counted (check_protocol); the first one's
+ * message in tlm_sim_error(). */
+unsigned long tlm_sim_protocol_violations(TlmSim *sim);
 
 #ifdef __cplusplus
 }

@@ -73,14 +73,14 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                            const platform_config &cfg)
     : sc_core::sc_module(name), ram("ram", cfg.ram_size),
       host("host", host_config(cfg, ram.size())), cpu("cpu"), inta("inta"),
-      m_tf(nullptr)
+      m_check(cfg.check_protocol), m_tf(nullptr)
 {
     tlm::tlm_global_quantum::instance().set(cfg.quantum);
     cpu.set_quantum_keeper(cfg.quantum_keeper);
     cpu.set_dmi(cfg.dmi);
     host.set_dmi(cfg.dmi);
-    cpu.bus.bind(host.cpu);
-    host.ram.bind(ram.mem);
+    bind(cpu.bus, host.cpu, "check_cpu");
+    bind(host.ram, ram.mem, "check_ram");
     host.inta.bind(inta);
     for (size_t i = 0; i < cfg.edu_slots.size(); i++) {
         const std::string n = "edu" + std::to_string(i);
@@ -99,9 +99,9 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
             std::make_unique<sc_signal<bool>>((n + "_inta").c_str()));
         edu.push_back(std::make_unique<edu_tlm>(n.c_str(), ec));
         /* Through the sockets only; the host finds the C model behind. */
-        host.config.bind(edu.back()->config);
-        host.bar.bind(edu.back()->bar);
-        edu.back()->dma.bind(host.dma);
+        bind(host.config, edu.back()->config, "check_" + n + "_config");
+        bind(host.bar, edu.back()->bar, "check_" + n + "_bar");
+        bind(edu.back()->dma, host.dma, "check_" + n + "_dma");
         edu.back()->inta.bind(*edu_inta.back());
         if (cfg.dma_mask) {
             edu_set_dma_mask(edu.back()->device(), cfg.dma_mask);
@@ -139,6 +139,24 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
         by_devfn[k]->trace_signals(m_tf,
                                    k ? "edu" + std::to_string(k) + "." : "");
     }
+}
+
+template <typename I, typename T>
+void platform_tlm::bind(I &from, T &to, const std::string &name)
+{
+    if (!m_check) {
+        from.bind(to);
+        return;
+    }
+    m_checkers.push_back(std::make_unique<tlm_checker>(name.c_str(), rules));
+    from.bind(m_checkers.back()->in);
+    m_checkers.back()->out.bind(to);
+}
+
+void platform_tlm::set_dmi(bool on)
+{
+    cpu.set_dmi(on);
+    host.set_dmi(on);
 }
 
 platform_tlm::~platform_tlm()

@@ -184,6 +184,7 @@ TlmSim *tlm_sim_create(const TlmSimConfig *cfg, char *err, size_t errlen)
     pc.quantum_keeper = !cfg->no_quantum_keeper;
     pc.dmi = !cfg->no_dmi;
     pc.quiet = cfg->quiet;
+    pc.check_protocol = cfg->check_protocol;
     pc.vcd_path = cfg->vcd_path ? cfg->vcd_path : "";
     try {
         sim->ctx = new sc_simcontext;
@@ -386,6 +387,24 @@ int tlm_sim_intx(TlmSim *sim)
 unsigned long tlm_sim_guest_errors(TlmSim *sim)
 {
     return host_log(sim->top->host.host())->guest_errors;
+}
+
+int tlm_sim_set_dmi(TlmSim *sim, bool on)
+{
+    return guarded(sim, [&] {
+        sim->top->set_dmi(on);
+        return 0;
+    });
+}
+
+unsigned long tlm_sim_protocol_violations(TlmSim *sim)
+{
+    const unsigned long n = sim->top->protocol_violations();
+
+    if (n) {
+        sim->error = sim->top->rules.first();
+    }
+    return n;
 }
 
 } /* extern "C" */
