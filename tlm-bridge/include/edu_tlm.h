@@ -182,7 +182,9 @@ class edu_tlm : public sc_core::sc_module, private pci_function_link
     bool get_direct_mem_ptr(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
     void update_signals(); /* SC_METHOD */
 
-    /* The interfaces bound to 'config' and 'bar' (fw_calls.h). */
+  public:
+    /* The interfaces bound to 'config' and 'bar' (fw_calls.h): a host
+     * that knows this module may call them without the virtual call. */
     using config_interface =
         fw_calls<edu_tlm, &edu_tlm::config_b_transport,
                  &edu_tlm::config_transport_dbg, &edu_tlm::get_direct_mem_ptr>;
@@ -190,6 +192,7 @@ class edu_tlm : public sc_core::sc_module, private pci_function_link
         fw_calls<edu_tlm, &edu_tlm::bar_b_transport,
                  &edu_tlm::bar_transport_dbg, &edu_tlm::get_direct_mem_ptr>;
 
+  private:
     config_interface m_config_fw;
     bar_interface m_bar_fw;
 
@@ -217,5 +220,14 @@ class edu_tlm : public sc_core::sc_module, private pci_function_link
     sc_core::sc_signal<bool> m_fact_busy;
     sc_core::sc_signal<bool> m_dma_busy;
 };
+
+/* Instantiated in edu_tlm.cpp only, where the transport functions can be
+ * inlined into them. */
+extern template class fw_calls<edu_tlm, &edu_tlm::config_b_transport,
+                               &edu_tlm::config_transport_dbg,
+                               &edu_tlm::get_direct_mem_ptr>;
+extern template class fw_calls<edu_tlm, &edu_tlm::bar_b_transport,
+                               &edu_tlm::bar_transport_dbg,
+                               &edu_tlm::get_direct_mem_ptr>;
 
 #endif /* EDU_TLM_EDU_TLM_H */

@@ -56,6 +56,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "edu_tlm.h"
 #include "fw_calls.h"
 #include "pci_clock.h"
 #include "pci_function_link.h"
@@ -317,6 +318,11 @@ class pci_host_tlm : public sc_core::sc_module
     std::vector<PciFunction *> m_fns;
     std::vector<tlm::tlm_fw_transport_if<> *> m_config_if;
     std::vector<tlm::tlm_fw_transport_if<> *> m_bar_if;
+    /* Where that is an edu_tlm's own interface (no checker in between):
+     * called directly, inlined, on every register access.  An
+     * optimisation only, one way: the device knows nothing of the host. */
+    std::vector<edu_tlm::config_interface *> m_config_edu;
+    std::vector<edu_tlm::bar_interface *> m_bar_edu;
     int m_index[256];      /* socket index by devfn, or -1 */
     PciFunction *m_master; /* whose bus-master data is on its way */
 

@@ -403,3 +403,10 @@ void edu_tlm::trace_signals(sc_core::sc_trace_file *tf,
     sc_core::sc_trace(tf, m_fact_busy, prefix + "edu_fact_busy");
     sc_core::sc_trace(tf, m_dma_busy, prefix + "edu_dma_busy");
 }
+
+template class fw_calls<edu_tlm, &edu_tlm::config_b_transport,
+                        &edu_tlm::config_transport_dbg,
+                        &edu_tlm::get_direct_mem_ptr>;
+template class fw_calls<edu_tlm, &edu_tlm::bar_b_transport,
+                        &edu_tlm::bar_transport_dbg,
+                        &edu_tlm::get_direct_mem_ptr>;

@@ -115,9 +115,14 @@ void pci_host_tlm::start_of_simulation()
     }
     m_config_if.resize(n);
     m_bar_if.resize(n);
+    m_config_edu.resize(n);
+    m_bar_edu.resize(n);
     for (size_t id = 0; id < n; id++) {
         m_config_if[id] = config[static_cast<int>(id)];
         m_bar_if[id] = bar[static_cast<int>(id)];
+        m_config_edu[id] =
+            fw_calls_behind<edu_tlm::config_interface>(m_config_if[id]);
+        m_bar_edu[id] = fw_calls_behind<edu_tlm::bar_interface>(m_bar_if[id]);
     }
     join_devices();
 }
@@ -439,7 +444,11 @@ pci_host_tlm::device_access(int id, tlm::tlm_command cmd, uint64_t addr,
     gp.set_streaming_width(len);
     gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    (cfg ? m_config_if : m_bar_if)[id]->b_transport(gp, delay);
+    if (cfg) {
+        fw_b_transport(m_config_edu[id], m_config_if[id], gp, delay);
+    } else {
+        fw_b_transport(m_bar_edu[id], m_bar_if[id], gp, delay);
+    }
     if (gp.is_response_error()) {
         port_error("a device refused a transaction: " +
                    gp.get_response_string());
