@@ -424,6 +424,7 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
     pc.quantum_keeper = !opt->no_quantum_keeper;
     pc.dmi = !opt->no_dmi;
     pc.quiet = cfg.quiet;
+    pc.check_protocol = opt->check_protocol;
     pc.vcd_path = cfg.vcd_path ? cfg.vcd_path : "";
     try {
         sim->ctx = new sc_simcontext;
@@ -446,6 +447,27 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
         return nullptr;
     }
     return &sim->base;
+}
+
+int tlm_sim_set_dmi(EduPlatform *p, bool on)
+{
+    TlmSim *sim = sim_of(p);
+
+    return guarded(sim, [&] {
+        sim->top->set_dmi(on);
+        return 0;
+    });
+}
+
+unsigned long tlm_sim_protocol_violations(EduPlatform *p)
+{
+    TlmSim *sim = sim_of(p);
+    const unsigned long n = sim->top->protocol_violations();
+
+    if (n) {
+        edu_platform_fail(p, -EIO, "tlm: %s", sim->top->rules.first().c_str());
+    }
+    return n;
 }
 
 } /* extern "C" */
