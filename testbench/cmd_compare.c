@@ -364,7 +364,8 @@ static void compare_again(const CompareOptions *o, char *buf, size_t len,
 
         snprintf(buf + used, len - used, ",%s", o->names[i]);
     }
-    snprintf(buf + strlen(buf), len - strlen(buf), " %s", extra);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s %s",
+             o->timing ? " --timing" : "", extra);
 }
 
 typedef struct RandomArg {
