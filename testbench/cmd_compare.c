@@ -438,6 +438,11 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
     BackendConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
+    bool qemu = false;
+
+    for (unsigned i = 0; i < o->n_views; i++) {
+        qemu |= strcmp(o->names[i], "qemu") == 0;
+    }
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
         cfg.edu_slot[i] = BACKEND_FIRST_SLOT + i;
@@ -447,7 +452,9 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
             .rc = {.seed = o->seed + k,
                    .count = o->count,
                    .n_edu = cfg.n_edu,
-                   .edu_slot = cfg.edu_slot},
+                   .edu_slot = cfg.edu_slot,
+                   .dma_mask = random_dma_mask(o->seed + k),
+                   .beyond_qemu72 = !qemu},
         };
         char what[64], extra[160], again[512];
 
@@ -456,6 +463,7 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
                  "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64
                  " --devices %" PRIu64,
                  arg.rc.seed, o->count, o->devices);
+        cfg.dma_mask = arg.rc.dma_mask;
         compare_again(o, again, sizeof(again), extra);
         compare_progress("random streams", (unsigned)k + 1,
                          (unsigned)o->seeds);

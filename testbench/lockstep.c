@@ -93,14 +93,14 @@ static bool lockstep_intx_settled(Lockstep *ls)
     bool real_time = false, busy = false;
 
     for (unsigned i = 0; i < ls->n; i++) {
+        real_time |= lockstep_real_time(ls->view[i]);
+    }
+    /* (Asked only then: looking ahead may cost a clocked view time.) */
+    for (unsigned i = 0; real_time && i < ls->n; i++) {
         Backend *b = ls->view[i];
         uint64_t ns;
 
-        if (lockstep_real_time(b)) {
-            real_time = true;
-        } else if (b->ops->next_event_ns(b, &ns) == 0) {
-            busy = true;
-        }
+        busy |= !lockstep_real_time(b) && b->ops->next_event_ns(b, &ns) == 0;
     }
     return !real_time || !busy;
 }
