@@ -174,6 +174,22 @@ for backend in cmodel qemu; do
 done
 [ "$status" -eq 0 ] || exit 1
 
+# The IRQ lines (the pin as the I/O APIC sees it) in the same order on
+# both; then set aside, leaving one answer per request.
+for backend in cmodel qemu; do
+    grep '^IRQ ' "$work/$backend.out" >"$work/$backend.irq" || true
+    grep -v '^IRQ ' "$work/$backend.out" >"$work/$backend.ans" || true
+    mv "$work/$backend.ans" "$work/$backend.out"
+done
+if ! diff -u "$work/cmodel.irq" "$work/qemu.irq"; then
+    echo "FAIL: the IRQ lines differ (cmodel, qemu)"
+    exit 1
+fi
+if [ "$(wc -l <"$work/cmodel.irq")" -lt 4 ]; then
+    echo "FAIL: too few IRQ lines"
+    exit 1
+fi
+
 # One answer per request; compare all but the clock answers.
 awk -v creq="$work/requests" -v cq="$work/qemu.out" '
     {
