@@ -200,7 +200,7 @@ static int compare_parse(int argc, char **argv, CompareOptions *o)
                                    "to 100000000", v);
             }
         } else if ((v = cli_option(argc, argv, &i, "--devices", &missing))) {
-            if (!cli_u64(v, 1, BACKEND_MAX_EDU, &o->devices)) {
+            if (!cli_u64(v, 1, EDU_PLATFORM_MAX_EDU, &o->devices)) {
                 rc = compare_usage("--devices '%s' is not a number from 1 "
                                    "to 8", v);
             }
@@ -251,8 +251,8 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int compare_open(const CompareOptions *o, const BackendConfig *cfg,
-                        Backend **views)
+static int compare_open(const CompareOptions *o, const EduPlatformConfig *cfg,
+                        EduPlatform **views)
 {
     for (unsigned i = 0; i < o->n_views; i++) {
         char err[512];
@@ -269,7 +269,7 @@ static int compare_open(const CompareOptions *o, const BackendConfig *cfg,
     return 0;
 }
 
-static void compare_close(const CompareOptions *o, Backend **views,
+static void compare_close(const CompareOptions *o, EduPlatform **views,
                           const Lockstep *ls, CompareTotals *t)
 {
     t->ops += ls->ops;
@@ -311,14 +311,14 @@ static void compare_diverged(const CompareOptions *o, const Lockstep *ls,
 
 /* One session: fresh views, 'body' on them, then the bookkeeping.
  * Returns true to go on. */
-static bool compare_session(const CompareOptions *o, const BackendConfig *cfg,
+static bool compare_session(const CompareOptions *o, const EduPlatformConfig *cfg,
                             const char *what, const char *again,
                             int (*body)(Lockstep *ls, const void *arg,
                                         unsigned *failed_checks),
                             const void *arg, CompareTotals *t)
 {
-    Backend *views[LOCKSTEP_MAX_VIEWS];
-    BackendConfig quiet = *cfg;
+    EduPlatform *views[LOCKSTEP_MAX_VIEWS];
+    EduPlatformConfig quiet = *cfg;
     Lockstep ls;
     unsigned failed_checks = 0;
     int rc;
@@ -437,7 +437,7 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
-    BackendConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
+    EduPlatformConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
     bool qemu = false;
 
     for (unsigned i = 0; i < o->n_views; i++) {
@@ -445,7 +445,7 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
     }
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
-        cfg.edu_slot[i] = BACKEND_FIRST_SLOT + i;
+        cfg.edu_slot[i] = EDU_PLATFORM_FIRST_SLOT + i;
     }
     for (uint64_t k = 0; k < o->seeds; k++) {
         RandomArg arg = {

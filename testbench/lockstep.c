@@ -9,7 +9,7 @@
 #include "lockstep.h"
 #include "output.h"
 
-int lockstep_init(Lockstep *ls, Backend *const *views, unsigned n)
+int lockstep_init(Lockstep *ls, EduPlatform *const *views, unsigned n)
 {
     memset(ls, 0, sizeof(*ls));
     if (n == 0 || n > LOCKSTEP_MAX_VIEWS) {
@@ -75,7 +75,7 @@ static void lockstep_note_divergence(Lockstep *ls, const Op *op,
 #define LOCKSTEP_INTX_GRACE_NS 500000000ull
 #define LOCKSTEP_INTX_POLL_NS  1000000ull
 
-static bool lockstep_real_time(const Backend *b)
+static bool lockstep_real_time(const EduPlatform *b)
 {
     return !b->ops->next_event_ns;
 }
@@ -97,7 +97,7 @@ static bool lockstep_intx_settled(Lockstep *ls)
     }
     /* (Asked only then: looking ahead may cost a clocked view time.) */
     for (unsigned i = 0; real_time && i < ls->n; i++) {
-        Backend *b = ls->view[i];
+        EduPlatform *b = ls->view[i];
         uint64_t ns;
 
         busy |= !lockstep_real_time(b) && b->ops->next_event_ns(b, &ns) == 0;
@@ -107,14 +107,14 @@ static bool lockstep_intx_settled(Lockstep *ls)
 
 static int lockstep_intx_of(Lockstep *ls, unsigned i)
 {
-    Backend *b = ls->view[i];
+    EduPlatform *b = ls->view[i];
     int level = b->ops->intx(b);
 
     if (level < 0) {
         ls->error = level;
         snprintf(ls->error_text, sizeof(ls->error_text),
                  "%s: INTA# after operation %lu: %s", b->ops->name, ls->ops,
-                 backend_error(b));
+                 edu_platform_error(b));
     }
     ls->result[i].intx = level;
     return level;
@@ -157,7 +157,7 @@ static int lockstep_read_intx(Lockstep *ls)
             return 0;
         }
         for (unsigned i = 0; i < ls->n; i++) {
-            Backend *b = ls->view[i];
+            EduPlatform *b = ls->view[i];
 
             if (!lockstep_real_time(b)) {
                 continue;
@@ -168,7 +168,7 @@ static int lockstep_read_intx(Lockstep *ls)
                     ls->error = -EIO;
                     snprintf(ls->error_text, sizeof(ls->error_text),
                              "%s: operation %lu: %s", b->ops->name, ls->ops,
-                             backend_error(b));
+                             edu_platform_error(b));
                 }
                 return ls->error;
             }
@@ -192,7 +192,7 @@ int lockstep_exec(Lockstep *ls, const Op *op, OpResult *res)
             ls->error = r->err;
             snprintf(ls->error_text, sizeof(ls->error_text),
                      "%s: operation %lu failed: %s", ls->view[i]->ops->name,
-                     ls->ops, backend_error(ls->view[i]));
+                     ls->ops, edu_platform_error(ls->view[i]));
             return ls->error;
         }
     }

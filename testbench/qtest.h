@@ -28,7 +28,7 @@
 #define QTEST_INTX_GSI 11
 
 typedef struct QtestSession {
-    Backend *backend;
+    EduPlatform *backend;
     /* irq_intercept_in/out: the intercepted device, and whether its
      * inputs are watched (then "IRQ raise N" / "IRQ lower N" lines) */
     bool intercepted;
@@ -43,7 +43,7 @@ typedef struct QtestSession {
 } QtestSession;
 
 /* 0, or -ENOMEM. */
-int qtest_session_init(QtestSession *s, Backend *backend);
+int qtest_session_init(QtestSession *s, EduPlatform *backend);
 void qtest_session_fini(QtestSession *s);
 
 /*

@@ -21,7 +21,7 @@ typedef struct RandomConfig {
     unsigned long count;        /* operations to issue (after set-up) */
     unsigned n_edu;             /* the platform's edu devices ... */
     const unsigned *edu_slot;   /* ... and their slots */
-    uint64_t dma_mask;          /* the platform's (BackendConfig.dma_mask;
+    uint64_t dma_mask;          /* the platform's (EduPlatformConfig.dma_mask;
                                  * 0: the default, 2^28 - 1) */
     bool beyond_qemu72;         /* also what aborts QEMU 7.2: DMAs whose
                                  * buffer side ends at 0x41000 */

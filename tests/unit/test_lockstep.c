@@ -25,7 +25,7 @@
 
 /* A view that is the C model except for one planted fault. */
 typedef struct Faulty {
-    Backend *inner;
+    EduPlatform *inner;
     unsigned long reads;        /* reads answered so far */
     unsigned long flip_read;    /* 1-based read whose answer gets bit 0
                                  * flipped; 0: none */
@@ -36,7 +36,7 @@ typedef struct Faulty {
 
 static Faulty faulty;   /* the fake backend's state (test-only) */
 
-static int faulty_create(Backend *b, const BackendConfig *cfg)
+static int faulty_create(EduPlatform *b, const EduPlatformConfig *cfg)
 {
     char err[256];
 
@@ -45,20 +45,20 @@ static int faulty_create(Backend *b, const BackendConfig *cfg)
     return faulty.inner ? 0 : -EIO;
 }
 
-static void faulty_destroy(Backend *b)
+static void faulty_destroy(EduPlatform *b)
 {
     (void)b;
     backend_close(faulty.inner);
     faulty.inner = NULL;
 }
 
-static int faulty_read(Backend *b, uint64_t addr, unsigned size, uint64_t *v)
+static int faulty_read(EduPlatform *b, uint64_t addr, unsigned size, uint64_t *v)
 {
     int rc;
 
     faulty.reads++;
     if (faulty.reads == faulty.fail_read) {
-        return backend_fail(b, -EIO, "faulty: planted failure");
+        return edu_platform_fail(b, -EIO, "faulty: planted failure");
     }
     rc = faulty.inner->ops->mem_read(faulty.inner, addr, size, v);
     if (faulty.reads == faulty.flip_read ||
@@ -75,23 +75,23 @@ static int faulty_read(Backend *b, uint64_t addr, unsigned size, uint64_t *v)
         (void)b;                                                            \
         return faulty.inner->ops->name args;                                \
     }
-FORWARD(io_read, (Backend *b, uint16_t p, unsigned s, uint32_t *v),
+FORWARD(io_read, (EduPlatform *b, uint16_t p, unsigned s, uint32_t *v),
         (faulty.inner, p, s, v))
-FORWARD(io_write, (Backend *b, uint16_t p, uint32_t v, unsigned s),
+FORWARD(io_write, (EduPlatform *b, uint16_t p, uint32_t v, unsigned s),
         (faulty.inner, p, v, s))
-FORWARD(mem_write, (Backend *b, uint64_t a, uint64_t v, unsigned s),
+FORWARD(mem_write, (EduPlatform *b, uint64_t a, uint64_t v, unsigned s),
         (faulty.inner, a, v, s))
-FORWARD(mem_read_buf, (Backend *b, uint64_t a, void *buf, size_t n),
+FORWARD(mem_read_buf, (EduPlatform *b, uint64_t a, void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(mem_write_buf, (Backend *b, uint64_t a, const void *buf, size_t n),
+FORWARD(mem_write_buf, (EduPlatform *b, uint64_t a, const void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(advance, (Backend *b, uint64_t ns), (faulty.inner, ns))
+FORWARD(advance, (EduPlatform *b, uint64_t ns), (faulty.inner, ns))
 
 /* INTA# from configuration STATUS bit 3 alone: the pin of a device that
  * ignores COMMAND's INTx disable (the latch is saved and put back). */
-static int faulty_intx(Backend *b)
+static int faulty_intx(EduPlatform *b)
 {
-    Backend *in = faulty.inner;
+    EduPlatform *in = faulty.inner;
     uint32_t latch, status;
 
     (void)b;
@@ -105,19 +105,19 @@ static int faulty_intx(Backend *b)
     return (status & 0x8) != 0;
 }
 
-static uint64_t faulty_now_ns(Backend *b)
+static uint64_t faulty_now_ns(EduPlatform *b)
 {
     (void)b;
     return faulty.inner->ops->now_ns(faulty.inner);
 }
 
-static unsigned long faulty_guest_errors(Backend *b)
+static unsigned long faulty_guest_errors(EduPlatform *b)
 {
     (void)b;
     return 0;
 }
 
-static const BackendOps faulty_ops = {
+static const EduPlatformOps faulty_ops = {
     .name = "faulty",
     .create = faulty_create,
     .destroy = faulty_destroy,
@@ -134,13 +134,13 @@ static const BackendOps faulty_ops = {
 };
 
 typedef struct Fixture {
-    Backend *view[2];
-    Backend fake;
+    EduPlatform *view[2];
+    EduPlatform fake;
     Lockstep ls;
     char replay[64];
 } Fixture;
 
-static const BackendConfig quiet = {.quiet = true};
+static const EduPlatformConfig quiet = {.quiet = true};
 static const unsigned slot4 = 4;
 static const RandomConfig stream = {
     .seed = 7, .count = 400, .n_edu = 1, .edu_slot = &slot4,
@@ -253,7 +253,7 @@ static void test_replay_runs_on_the_qtest_front_end(void **state)
     size_t answer_len = 0;
     uint64_t want;
     QtestSession s;
-    Backend *b;
+    EduPlatform *b;
     FILE *in, *out;
 
     /* A plain read of this stream (a flip in a poll may go unseen). */
@@ -289,7 +289,7 @@ static void test_replay_runs_on_the_qtest_front_end(void **state)
 
 /* Runs every command line of a replay on 'b'; the last answer into
  * 'last'.  Asserts that no answer is FAIL. */
-static void replay_on(const char *path, Backend *b, char *last, size_t len)
+static void replay_on(const char *path, EduPlatform *b, char *last, size_t len)
 {
     char line[8192], *answer = NULL;
     size_t answer_len = 0;
@@ -320,7 +320,7 @@ static void test_poll_divergence_replays_to_the_same_answers(void **state)
 {
     Fixture *fx = *state;
     char err[256], ref[256], bad[256], want[64];
-    Backend *b;
+    EduPlatform *b;
 
     /* Every read from the 2nd on flipped: the first poll's read is one. */
     faulty.flip_read = 1;
