@@ -365,7 +365,8 @@ static void compare_again(const CompareOptions *o, char *buf, size_t len,
 
         snprintf(buf + used, len - used, ",%s", o->names[i]);
     }
-    snprintf(buf + strlen(buf), len - strlen(buf), " %s", extra);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s %s",
+             o->timing ? " --timing" : "", extra);
 }
 
 typedef struct RandomArg {
@@ -438,6 +439,11 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
     EduPlatformConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
+    bool qemu = false;
+
+    for (unsigned i = 0; i < o->n_views; i++) {
+        qemu |= strcmp(o->names[i], "qemu") == 0;
+    }
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
         cfg.edu_slot[i] = EDU_PLATFORM_FIRST_SLOT + i;
@@ -447,7 +453,9 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
             .rc = {.seed = o->seed + k,
                    .count = o->count,
                    .n_edu = cfg.n_edu,
-                   .edu_slot = cfg.edu_slot},
+                   .edu_slot = cfg.edu_slot,
+                   .dma_mask = random_dma_mask(o->seed + k),
+                   .beyond_qemu72 = !qemu},
         };
         char what[64], extra[160], again[512];
 
@@ -456,6 +464,7 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
                  "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64
                  " --devices %" PRIu64,
                  arg.rc.seed, o->count, o->devices);
+        cfg.dma_mask = arg.rc.dma_mask;
         compare_again(o, again, sizeof(again), extra);
         compare_progress("random streams", (unsigned)k + 1,
                          (unsigned)o->seeds);
