@@ -24,11 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/timing.h"
 #include "edu/vcd.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Clocks the clock runs before and after each piece of activity. */
 #define VCD_MARGIN 2

@@ -332,7 +332,12 @@ void test_debug_reads_change_nothing(void **state)
     payload wr(tlm::TLM_WRITE_COMMAND, EDU_REG_FACT, 4);
     assert_int_equal(bar.transport_dbg(wr.gp), 0);
     edu_get_state(w.edu().device(), &after);
-    assert_memory_equal(&before, &after, sizeof(before));
+    /* Member by member: the struct's padding is whatever the stack held. */
+    assert_int_equal(after.status, before.status);
+    assert_int_equal(after.irq_status, before.irq_status);
+    assert_int_equal(after.fact_busy, before.fact_busy);
+    assert_int_equal(after.dma_busy, before.dma_busy);
+    assert_int_equal(after.intx, before.intx);
     assert_int_equal(bus->next_event, next);
     assert_int_equal(bus->bus_free, bus_free);
     assert_int_equal(host_now(w.top->host.host()), now);
