@@ -27,11 +27,12 @@ typedef struct CliOption {
     size_t flag_offset;
 } CliOption;
 
+/* clang-format off */
+/* An option with a value, taken by 'parse'. */
+#define CLI_VALUE(name, parse) {(name), true, (parse), 0}
 /* An option without a value that sets a bool member of the options. */
-#define CLI_FLAG(name, type, member)                                           \
-    {                                                                          \
-        (name), false, NULL, offsetof(type, member)                            \
-    }
+#define CLI_FLAG(name, type, member) {(name), false, NULL, offsetof(type, member)}
+/* clang-format on */
 
 typedef struct CliCommand {
     const char *name; /* "run": messages start "edu-tb run: " */
@@ -44,6 +45,10 @@ typedef struct CliCommand {
     /* The message about a missing value ends with the hint to --help. */
     bool missing_hint;
 } CliCommand;
+
+/* .options and .n_options of a CliCommand: the array 'table'. */
+#define CLI_OPTIONS(table)                                                     \
+    .options = (table), .n_options = sizeof(table) / sizeof((table)[0])
 
 /*
  * Parses argv[1..argc-1] into 'opts': 0, 1 after printing the help on

@@ -198,12 +198,12 @@ static int compare_set_replay(void *opts, const char *v)
 }
 
 static const CliOption compare_options[] = {
-    {"backends", true, compare_parse_backends, 0},
-    {"seed", true, compare_set_seed, 0},
-    {"seeds", true, compare_set_seeds, 0},
-    {"count", true, compare_set_count, 0},
-    {"devices", true, compare_set_devices, 0},
-    {"replay", true, compare_set_replay, 0},
+    CLI_VALUE("backends", compare_parse_backends),
+    CLI_VALUE("seed", compare_set_seed),
+    CLI_VALUE("seeds", compare_set_seeds),
+    CLI_VALUE("count", compare_set_count),
+    CLI_VALUE("devices", compare_set_devices),
+    CLI_VALUE("replay", compare_set_replay),
     CLI_FLAG("no-scenarios", CompareOptions, no_scenarios),
     CLI_FLAG("no-random", CompareOptions, no_random),
     CLI_FLAG("keep-going", CompareOptions, keep_going),
@@ -213,8 +213,7 @@ static const CliOption compare_options[] = {
 
 static const CliCommand compare_cli = {
     .name = "compare",
-    .options = compare_options,
-    .n_options = sizeof(compare_options) / sizeof(compare_options[0]),
+    CLI_OPTIONS(compare_options),
     .help = compare_help,
     .missing_hint = true,
 };

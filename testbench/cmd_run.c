@@ -258,16 +258,15 @@ static int run_add_scenario(void *args_, const char *name)
 }
 
 static const CliOption run_options[] = {
-    {"backend", true, run_set_backend, 0},
-    {"vcd", true, run_set_vcd, 0},
+    CLI_VALUE("backend", run_set_backend),
+    CLI_VALUE("vcd", run_set_vcd),
     CLI_FLAG("quiet", RunArgs, opt.quiet),
     CLI_FLAG("verbose", RunArgs, opt.verbose),
 };
 
 static const CliCommand run_cli = {
     .name = "run",
-    .options = run_options,
-    .n_options = sizeof(run_options) / sizeof(run_options[0]),
+    CLI_OPTIONS(run_options),
     .help = run_help,
     .operand = run_add_scenario,
 };

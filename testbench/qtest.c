@@ -1000,16 +1000,15 @@ static int qtest_set_vcd(void *opts, const char *v)
 }
 
 static const CliOption qtest_options[] = {
-    {"backend", true, qtest_set_backend, 0},
-    {"vcd", true, qtest_set_vcd, 0},
+    CLI_VALUE("backend", qtest_set_backend),
+    CLI_VALUE("vcd", qtest_set_vcd),
     CLI_FLAG("enumerate", QtestOptions, enumerate),
     CLI_FLAG("quiet", QtestOptions, cfg.quiet),
 };
 
 static const CliCommand qtest_cli = {
     .name = "qtest",
-    .options = qtest_options,
-    .n_options = sizeof(qtest_options) / sizeof(qtest_options[0]),
+    CLI_OPTIONS(qtest_options),
     .help = qtest_help,
 };
 
