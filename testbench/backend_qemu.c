@@ -71,7 +71,7 @@ typedef struct QemuBackend {
     size_t cmd_cap;
     struct timespec start;
     unsigned n_edu;
-    unsigned slot[BACKEND_MAX_EDU];
+    unsigned slot[EDU_PLATFORM_MAX_EDU];
     bool dead;                  /* QEMU exited or stopped answering */
     bool quiet;                 /* do not print QEMU's own messages */
     unsigned long messages;     /* lines of QEMU's own on the qtest pipe */
@@ -79,7 +79,7 @@ typedef struct QemuBackend {
 
 static const uint8_t halt_bios_vector[] = {0xfa, 0xf4, 0xeb, 0xfd};
 
-static QemuBackend *qemu_state(Backend *b)
+static QemuBackend *qemu_state(EduPlatform *b)
 {
     return b->priv;
 }
@@ -118,7 +118,7 @@ static bool qemu_is_executable(const char *path)
 
 /* The executable to run: $EDU_QEMU (a path or a name in PATH), else
  * qemu-system-x86_64 in PATH.  0, or -ENOENT with the reason in b. */
-static int qemu_find_binary(Backend *b, char *path, size_t len)
+static int qemu_find_binary(EduPlatform *b, char *path, size_t len)
 {
     const char *want = getenv("EDU_QEMU");
     const char *dirs = getenv("PATH");
@@ -132,7 +132,7 @@ static int qemu_find_binary(Backend *b, char *path, size_t len)
             snprintf(path, len, "%s", want);
             return 0;
         }
-        return backend_fail(b, -ENOENT,
+        return edu_platform_fail(b, -ENOENT,
                             "qemu backend: EDU_QEMU=%s is not an executable",
                             want);
     }
@@ -148,24 +148,24 @@ static int qemu_find_binary(Backend *b, char *path, size_t len)
         p += n + (end != NULL);
     }
     if (strcmp(want, QEMU_BINARY) == 0) {
-        return backend_fail(b, -ENOENT,
+        return edu_platform_fail(b, -ENOENT,
                             "qemu backend: %s is not installed (install it: "
                             "%s; or set EDU_QEMU to its path)", want,
                             QEMU_INSTALL_HINT);
     }
-    return backend_fail(b, -ENOENT,
+    return edu_platform_fail(b, -ENOENT,
                         "qemu backend: EDU_QEMU=%s is not found in PATH",
                         want);
 }
 
-static int qemu_write_bios(Backend *b, const char *path)
+static int qemu_write_bios(EduPlatform *b, const char *path)
 {
     uint8_t *image = malloc(HALT_BIOS_SIZE);
     size_t done = 0;
     int fd;
 
     if (!image) {
-        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+        return edu_platform_fail(b, -ENOMEM, "qemu backend: out of memory");
     }
     memset(image, 0xf4, HALT_BIOS_SIZE);
     memcpy(image + HALT_BIOS_VECTOR, halt_bios_vector,
@@ -189,7 +189,7 @@ static int qemu_write_bios(Backend *b, const char *path)
         if (fd >= 0 && done < HALT_BIOS_SIZE) {
             close(fd);
         }
-        return backend_fail(b, -err, "qemu backend: cannot write %s: %s",
+        return edu_platform_fail(b, -err, "qemu backend: cannot write %s: %s",
                             path, strerror(err));
     }
     return 0;
@@ -260,7 +260,7 @@ static void qemu_stop(QemuBackend *qb)
 }
 
 /* QEMU closed its stdout: reap it and say how it ended.  Returns -EIO. */
-static int qemu_exited(Backend *b, const char *doing)
+static int qemu_exited(EduPlatform *b, const char *doing)
 {
     QemuBackend *qb = qemu_state(b);
     char how[64] = "";
@@ -282,12 +282,12 @@ static int qemu_exited(Backend *b, const char *doing)
     }
     qb->dead = true;
     qemu_stderr_line(qb, said, sizeof(said));
-    return backend_fail(b, -EIO, "qemu backend: QEMU exited%s%s%s", how,
+    return edu_platform_fail(b, -EIO, "qemu backend: QEMU exited%s%s%s", how,
                         doing, said);
 }
 
 /* Sends 'len' bytes of request 'what'; QEMU's end gone is "QEMU exited". */
-static int qemu_send(Backend *b, const char *what, const char *data,
+static int qemu_send(EduPlatform *b, const char *what, const char *data,
                      size_t len)
 {
     QemuBackend *qb = qemu_state(b);
@@ -317,7 +317,7 @@ static int qemu_send(Backend *b, const char *what, const char *data,
         if (ready == 0) {
             qb->dead = true;
             qemu_stop(qb);
-            rc = backend_fail(b, -EIO, "qemu backend: QEMU took no input "
+            rc = edu_platform_fail(b, -EIO, "qemu backend: QEMU took no input "
                               "for %d s; stopped it", QEMU_TIMEOUT_MS / 1000);
             break;
         }
@@ -333,7 +333,7 @@ static int qemu_send(Backend *b, const char *what, const char *data,
             break;
         }
         if (n < 0) {
-            rc = backend_fail(b, -EIO, "qemu backend: write to QEMU: %s",
+            rc = edu_platform_fail(b, -EIO, "qemu backend: write to QEMU: %s",
                               strerror(errno));
             break;
         }
@@ -352,7 +352,7 @@ static int qemu_send(Backend *b, const char *what, const char *data,
 
 /* The next line from QEMU, without its newline, valid until the next
  * call; waits at most QEMU_TIMEOUT_MS for it. */
-static int qemu_recv_line(Backend *b, const char *what, char **line)
+static int qemu_recv_line(EduPlatform *b, const char *what, char **line)
 {
     QemuBackend *qb = qemu_state(b);
     struct timespec deadline;
@@ -384,7 +384,7 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
             char *in = realloc(qb->in, cap);
 
             if (!in) {
-                return backend_fail(b, -ENOMEM, "qemu backend: out of "
+                return edu_platform_fail(b, -ENOMEM, "qemu backend: out of "
                                     "memory");
             }
             qb->in = in;
@@ -397,7 +397,7 @@ static int qemu_recv_line(Backend *b, const char *what, char **line)
         if (ready == 0) {
             qb->dead = true;
             qemu_stop(qb);
-            return backend_fail(b, -EIO, "qemu backend: QEMU did not answer "
+            return edu_platform_fail(b, -EIO, "qemu backend: QEMU did not answer "
                                 "'%s' within %d s; stopped it", what,
                                 QEMU_TIMEOUT_MS / 1000);
         }
@@ -438,7 +438,7 @@ static bool qemu_is_answer(const char *line)
  * Sends one command (a whole line, newline included) and reads QEMU's
  * answer; *rest is what follows "OK " (or "" after a bare "OK").
  */
-static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
+static int qemu_command(EduPlatform *b, const char *cmd, size_t len, char **rest)
 {
     QemuBackend *qb = qemu_state(b);
     char what[64];
@@ -448,7 +448,7 @@ static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
     snprintf(what, sizeof(what), "%.*s", (int)(len > 48 ? 48 : len - 1),
              cmd);
     if (qb->dead) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU is gone (asked "
+        return edu_platform_fail(b, -EIO, "qemu backend: QEMU is gone (asked "
                             "'%s')", what);
     }
     rc = qemu_send(b, what, cmd, len);
@@ -472,21 +472,21 @@ static int qemu_command(Backend *b, const char *cmd, size_t len, char **rest)
         return rc;
     }
     /* qemu_recv_line sets line whenever it returns 0; clang's analyzer
-     * takes backend_fail() (another file, never 0) for 0 and line NULL. */
+     * takes edu_platform_fail() (another file, never 0) for 0 and line NULL. */
     /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
     if (strncmp(line, "OK", 2) == 0 && (line[2] == '\0' || line[2] == ' ')) {
         *rest = line + 2 + (line[2] == ' ');
         return 0;
     }
-    return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.100s' to "
+    return edu_platform_fail(b, -EIO, "qemu backend: QEMU answered '%.100s' to "
                         "'%s'", line, what);
 }
 
 /* A command of at most one short line, printf-style. */
-static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+static int qemu_commandf(EduPlatform *b, char **rest, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
+static int qemu_commandf(EduPlatform *b, char **rest, const char *fmt, ...)
 {
     char cmd[128];
     char *ignored;
@@ -497,26 +497,26 @@ static int qemu_commandf(Backend *b, char **rest, const char *fmt, ...)
     n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof(cmd) - 1) {
-        return backend_fail(b, -EINVAL, "qemu backend: command too long");
+        return edu_platform_fail(b, -EINVAL, "qemu backend: command too long");
     }
     cmd[n++] = '\n';
     return qemu_command(b, cmd, (size_t)n, rest ? rest : &ignored);
 }
 
 /* "0x<hex>" that QEMU prints for a number. */
-static int qemu_parse_number(Backend *b, const char *text, uint64_t *val)
+static int qemu_parse_number(EduPlatform *b, const char *text, uint64_t *val)
 {
     char *end;
 
     *val = 0;
     if (strncmp(text, "0x", 2) != 0) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
+        return edu_platform_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
                             "for a number", text);
     }
     errno = 0;
     *val = strtoull(text + 2, &end, 16);
     if (errno || end == text + 2 || *end) {
-        return backend_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
+        return edu_platform_fail(b, -EIO, "qemu backend: QEMU answered '%.40s' "
                             "for a number", text);
     }
     return 0;
@@ -539,7 +539,7 @@ static const char *qemu_size_suffix(unsigned size)
     }
 }
 
-static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
+static int qemu_io_read(EduPlatform *b, uint16_t port, unsigned size,
                         uint32_t *val)
 {
     const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
@@ -548,7 +548,7 @@ static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
     int rc;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
+        return edu_platform_fail(b, -EINVAL, "qemu backend: no %u-byte port "
                             "read", size);
     }
     rc = qemu_commandf(b, &rest, "in%s 0x%x", sfx, port);
@@ -561,19 +561,19 @@ static int qemu_io_read(Backend *b, uint16_t port, unsigned size,
     return rc;
 }
 
-static int qemu_io_write(Backend *b, uint16_t port, uint32_t val,
+static int qemu_io_write(EduPlatform *b, uint16_t port, uint32_t val,
                          unsigned size)
 {
     const char *sfx = size <= 4 ? qemu_size_suffix(size) : NULL;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte port "
+        return edu_platform_fail(b, -EINVAL, "qemu backend: no %u-byte port "
                             "write", size);
     }
     return qemu_commandf(b, NULL, "out%s 0x%x 0x%" PRIx32, sfx, port, val);
 }
 
-static int qemu_mem_read(Backend *b, uint64_t addr, unsigned size,
+static int qemu_mem_read(EduPlatform *b, uint64_t addr, unsigned size,
                          uint64_t *val)
 {
     const char *sfx = qemu_size_suffix(size);
@@ -581,20 +581,20 @@ static int qemu_mem_read(Backend *b, uint64_t addr, unsigned size,
     int rc;
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
+        return edu_platform_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
                             "read", size);
     }
     rc = qemu_commandf(b, &rest, "read%s 0x%" PRIx64, sfx, addr);
     return rc ? rc : qemu_parse_number(b, rest, val);
 }
 
-static int qemu_mem_write(Backend *b, uint64_t addr, uint64_t val,
+static int qemu_mem_write(EduPlatform *b, uint64_t addr, uint64_t val,
                           unsigned size)
 {
     const char *sfx = qemu_size_suffix(size);
 
     if (!sfx) {
-        return backend_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
+        return edu_platform_fail(b, -EINVAL, "qemu backend: no %u-byte memory "
                             "write", size);
     }
     return qemu_commandf(b, NULL, "write%s 0x%" PRIx64 " 0x%" PRIx64, sfx,
@@ -611,7 +611,7 @@ static size_t qemu_chunk(uint64_t addr, size_t len)
 }
 
 /* QEMU's read answers 0x and two hex digits per byte. */
-static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
+static int qemu_mem_read_buf(EduPlatform *b, uint64_t addr, void *buf,
                              size_t len)
 {
     uint8_t *out = buf;
@@ -626,7 +626,7 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
             return rc;
         }
         if (strncmp(rest, "0x", 2) != 0 || strlen(rest) != 2 + 2 * n) {
-            return backend_fail(b, -EIO, "qemu backend: QEMU answered "
+            return edu_platform_fail(b, -EIO, "qemu backend: QEMU answered "
                                 "'%.40s...' to a read of %zu bytes", rest, n);
         }
         for (size_t i = 0; i < n; i++) {
@@ -634,7 +634,7 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
             int lo = hex_digit(rest[3 + 2 * i]);
 
             if (hi < 0 || lo < 0) {
-                return backend_fail(b, -EIO, "qemu backend: QEMU answered "
+                return edu_platform_fail(b, -EIO, "qemu backend: QEMU answered "
                                     "bad hex to a read");
             }
             out[i] = (uint8_t)(hi << 4 | lo);
@@ -646,7 +646,7 @@ static int qemu_mem_read_buf(Backend *b, uint64_t addr, void *buf,
     return 0;
 }
 
-static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
+static int qemu_mem_write_buf(EduPlatform *b, uint64_t addr, const void *buf,
                               size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -657,7 +657,7 @@ static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
         qb->cmd_cap = 2 * QEMU_CHUNK + 128;
         qb->cmd = malloc(qb->cmd_cap);
         if (!qb->cmd) {
-            return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+            return edu_platform_fail(b, -ENOMEM, "qemu backend: out of memory");
         }
     }
     /* QEMU refuses a write with no data digits: never send 0 bytes. */
@@ -684,7 +684,7 @@ static int qemu_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
     return 0;
 }
 
-static int qemu_advance(Backend *b, uint64_t ns)
+static int qemu_advance(EduPlatform *b, uint64_t ns)
 {
     struct timespec left = {
         .tv_sec = (time_t)(ns / 1000000000u),
@@ -697,7 +697,7 @@ static int qemu_advance(Backend *b, uint64_t ns)
     return 0;
 }
 
-static uint64_t qemu_now_ns(Backend *b)
+static uint64_t qemu_now_ns(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
     struct timespec now;
@@ -708,7 +708,7 @@ static uint64_t qemu_now_ns(Backend *b)
 }
 
 /* INTA#: some edu has STATUS.interrupt set and COMMAND.intx_disable clear. */
-static int qemu_intx(Backend *b)
+static int qemu_intx(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
     uint32_t latch;
@@ -736,12 +736,12 @@ static int qemu_intx(Backend *b)
     return rc < 0 ? rc : level;
 }
 
-static unsigned long qemu_guest_errors(Backend *b)
+static unsigned long qemu_guest_errors(EduPlatform *b)
 {
     return qemu_state(b)->messages;
 }
 
-static int qemu_spawn(Backend *b, const char *binary, char **argv)
+static int qemu_spawn(EduPlatform *b, const char *binary, char **argv)
 {
     QemuBackend *qb = qemu_state(b);
     int in_pipe[2] = {-1, -1};
@@ -763,7 +763,7 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
                 close(in_pipe[i]);
             }
         }
-        return backend_fail(b, -err, "qemu backend: cannot set up QEMU's "
+        return edu_platform_fail(b, -err, "qemu backend: cannot set up QEMU's "
                             "pipes: %s", strerror(err));
     }
     for (int i = 0; i < 2; i++) {
@@ -797,7 +797,7 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
 
         close(in_pipe[1]);
         close(out_pipe[0]);
-        return backend_fail(b, -err, "qemu backend: cannot fork: %s",
+        return edu_platform_fail(b, -err, "qemu backend: cannot fork: %s",
                             strerror(err));
     }
     /* Our end never blocks: every wait is a poll with a time limit. */
@@ -808,11 +808,11 @@ static int qemu_spawn(Backend *b, const char *binary, char **argv)
     return 0;
 }
 
-static int qemu_create(Backend *b, const BackendConfig *cfg)
+static int qemu_create(EduPlatform *b, const EduPlatformConfig *cfg)
 {
     char binary[PATH_MAX];
     char mem[32];
-    char devices[BACKEND_MAX_EDU][64];
+    char devices[EDU_PLATFORM_MAX_EDU][64];
     char *argv[QEMU_MAX_ARGS];
     const char *tmp = getenv("TMPDIR");
     QemuBackend *qb;
@@ -821,11 +821,11 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     int rc;
 
     if (cfg->vcd_path) {
-        return backend_fail(b, -ENOTSUP, "qemu backend: QEMU draws no "
+        return edu_platform_fail(b, -ENOTSUP, "qemu backend: QEMU draws no "
                             "waveforms (VCD %s)", cfg->vcd_path);
     }
     if (cfg->ram_size % (1u << 20)) {
-        return backend_fail(b, -EINVAL, "qemu backend: RAM size must be "
+        return edu_platform_fail(b, -EINVAL, "qemu backend: RAM size must be "
                             "whole MiB");
     }
     rc = qemu_find_binary(b, binary, sizeof(binary));
@@ -834,7 +834,7 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     }
     qb = calloc(1, sizeof(*qb));
     if (!qb) {
-        return backend_fail(b, -ENOMEM, "qemu backend: out of memory");
+        return edu_platform_fail(b, -ENOMEM, "qemu backend: out of memory");
     }
     b->priv = qb;
     qb->to_qemu = -1;
@@ -846,14 +846,14 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
                   tmp && *tmp ? tmp : "/tmp");
     if (rc < 0 || (size_t)rc >= sizeof(qb->dir)) {
         qb->dir[0] = '\0';
-        return backend_fail(b, -ENAMETOOLONG, "qemu backend: TMPDIR is too "
+        return edu_platform_fail(b, -ENAMETOOLONG, "qemu backend: TMPDIR is too "
                             "long");
     }
     if (!mkdtemp(qb->dir)) {
         int err = errno;
 
         qb->dir[0] = '\0';
-        return backend_fail(b, -err, "qemu backend: cannot make a "
+        return edu_platform_fail(b, -err, "qemu backend: cannot make a "
                             "temporary directory: %s", strerror(err));
     }
     snprintf(qb->bios_path, sizeof(qb->bios_path), "%s/halt.bin", qb->dir);
@@ -900,7 +900,7 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     /* Start-up: QEMU answers once its machine is up. */
     rc = qemu_commandf(b, &rest, "endianness");
     if (rc == 0 && strcmp(rest, "little") != 0) {
-        rc = backend_fail(b, -EIO, "qemu backend: QEMU says its CPU is %s "
+        rc = edu_platform_fail(b, -EIO, "qemu backend: QEMU says its CPU is %s "
                           "endian", rest);
     }
     if (rc == 0) {
@@ -909,7 +909,7 @@ static int qemu_create(Backend *b, const BackendConfig *cfg)
     return rc;
 }
 
-static void qemu_destroy(Backend *b)
+static void qemu_destroy(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
 
@@ -931,7 +931,7 @@ static void qemu_destroy(Backend *b)
     b->priv = NULL;
 }
 
-const BackendOps backend_qemu_ops = {
+const EduPlatformOps backend_qemu_ops = {
     .name = "qemu",
     .summary = "QEMU's own edu over qtest, the reference (real time)",
     .create = qemu_create,

@@ -180,7 +180,7 @@ static int compare_set_count(void *opts, const char *v)
 
 static int compare_set_devices(void *opts, const char *v)
 {
-    if (!cli_u64(v, 1, BACKEND_MAX_EDU, &((CompareOptions *)opts)->devices)) {
+    if (!cli_u64(v, 1, EDU_PLATFORM_MAX_EDU, &((CompareOptions *)opts)->devices)) {
         return cli_usage(&compare_cli,
                          "--devices '%s' is not a number from 1 to 8", v);
     }
@@ -258,8 +258,8 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int compare_open(const CompareOptions *o, const BackendConfig *cfg,
-                        Backend **views)
+static int compare_open(const CompareOptions *o, const EduPlatformConfig *cfg,
+                        EduPlatform **views)
 {
     for (unsigned i = 0; i < o->n_views; i++) {
         char err[512];
@@ -276,7 +276,7 @@ static int compare_open(const CompareOptions *o, const BackendConfig *cfg,
     return 0;
 }
 
-static void compare_close(const CompareOptions *o, Backend **views,
+static void compare_close(const CompareOptions *o, EduPlatform **views,
                           const Lockstep *ls, CompareTotals *t)
 {
     t->ops += ls->ops;
@@ -318,14 +318,14 @@ static void compare_diverged(const CompareOptions *o, const Lockstep *ls,
 
 /* One session: fresh views, 'body' on them, then the bookkeeping.
  * Returns true to go on. */
-static bool compare_session(const CompareOptions *o, const BackendConfig *cfg,
+static bool compare_session(const CompareOptions *o, const EduPlatformConfig *cfg,
                             const char *what, const char *again,
                             int (*body)(Lockstep *ls, const void *arg,
                                         unsigned *failed_checks),
                             const void *arg, CompareTotals *t)
 {
-    Backend *views[LOCKSTEP_MAX_VIEWS];
-    BackendConfig quiet = *cfg;
+    EduPlatform *views[LOCKSTEP_MAX_VIEWS];
+    EduPlatformConfig quiet = *cfg;
     Lockstep ls;
     unsigned failed_checks = 0;
     int rc;
@@ -443,10 +443,10 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
-    BackendConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
+    EduPlatformConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
-        cfg.edu_slot[i] = BACKEND_FIRST_SLOT + i;
+        cfg.edu_slot[i] = EDU_PLATFORM_FIRST_SLOT + i;
     }
     for (uint64_t k = 0; k < o->seeds; k++) {
         RandomArg arg = {

@@ -107,7 +107,7 @@ static void run_backend_names(char *buf, size_t len)
     size_t used = 0;
 
     buf[0] = '\0';
-    for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
+    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
         int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
                          (*ops)->name);
 
@@ -133,7 +133,7 @@ static void run_flush_log(FILE *log, char **text, size_t *len)
 
 static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
 {
-    BackendConfig cfg = s->platform;
+    EduPlatformConfig cfg = s->platform;
     char vcd[4096];
     char err[512];
     char *text = NULL;
@@ -141,7 +141,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     FILE *log = NULL;
     ScnReport rep = {0};
     Lockstep *ls;
-    Backend *b;
+    EduPlatform *b;
     uint64_t start;
     bool ok;
 
@@ -191,7 +191,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     start = b->ops->now_ns(b);
     ok = scn_run(s, ls, &rep);
     if (ok && backend_finish(b) < 0) {
-        ok = scn_check(&rep, false, "%s", backend_error(b));
+        ok = scn_check(&rep, false, "%s", edu_platform_error(b));
     }
     if (ok) {
         printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n", s->name,

@@ -9,7 +9,7 @@
 #include "lockstep.h"
 #include "output.h"
 
-int lockstep_init(Lockstep *ls, Backend *const *views, unsigned n)
+int lockstep_init(Lockstep *ls, EduPlatform *const *views, unsigned n)
 {
     memset(ls, 0, sizeof(*ls));
     if (n == 0 || n > LOCKSTEP_MAX_VIEWS) {
@@ -73,7 +73,7 @@ int lockstep_exec(Lockstep *ls, const Op *op, OpResult *res)
             ls->error = r->err;
             snprintf(ls->error_text, sizeof(ls->error_text),
                      "%s: operation %lu failed: %s", ls->view[i]->ops->name,
-                     ls->ops, backend_error(ls->view[i]));
+                     ls->ops, edu_platform_error(ls->view[i]));
             return ls->error;
         }
     }

@@ -18,7 +18,7 @@
 #define LOCKSTEP_MAX_VIEWS 4
 
 typedef struct Lockstep {
-    Backend *view[LOCKSTEP_MAX_VIEWS];
+    EduPlatform *view[LOCKSTEP_MAX_VIEWS];
     unsigned n;
     bool timing;                /* also compare each operation's time */
     FILE *log;                  /* the stream so far, as qtest lines */
@@ -36,7 +36,7 @@ typedef struct Lockstep {
 } Lockstep;
 
 /* 0, or -ENOMEM / -EINVAL (no view, too many). */
-int lockstep_init(Lockstep *ls, Backend *const *views, unsigned n);
+int lockstep_init(Lockstep *ls, EduPlatform *const *views, unsigned n);
 void lockstep_fini(Lockstep *ls);
 
 /*

@@ -52,7 +52,7 @@ static void tb_usage(FILE *f)
           "\n"
           "backends (--backend NAME):\n",
           f);
-    for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
+    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
         fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
     }
 }

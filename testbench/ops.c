@@ -15,12 +15,12 @@ static const char op_suffix[9] = {
     [1] = 'b', [2] = 'w', [4] = 'l', [8] = 'q',
 };
 
-static int op_read(Backend *b, const Op *op, uint64_t *val)
+static int op_read(EduPlatform *b, const Op *op, uint64_t *val)
 {
     return b->ops->mem_read(b, op->addr, op->size, val);
 }
 
-static void op_wait(Backend *b, const Op *op, OpResult *res)
+static void op_wait(EduPlatform *b, const Op *op, OpResult *res)
 {
     uint64_t start = b->ops->now_ns(b);
 
@@ -44,7 +44,7 @@ static void op_wait(Backend *b, const Op *op, OpResult *res)
     }
 }
 
-void op_execute(Backend *b, const Op *op, OpResult *res)
+void op_execute(EduPlatform *b, const Op *op, OpResult *res)
 {
     uint64_t start = b->ops->now_ns(b);
     uint32_t v32 = 0;

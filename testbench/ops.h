@@ -53,7 +53,7 @@ typedef struct OpResult {
     uint8_t data[OP_BUF_MAX];   /* READ_BUF */
 } OpResult;
 
-void op_execute(Backend *b, const Op *op, OpResult *res);
+void op_execute(EduPlatform *b, const Op *op, OpResult *res);
 
 /* Whether two views answered alike; 'why' gets the difference if not. */
 bool op_same_result(const Op *op, const OpResult *a, const OpResult *b,

@@ -84,7 +84,7 @@ static int qtest_fail(QtestSession *s, FILE *out, const char *fmt, ...)
 /* "FAIL <the view's error>" after a backend call returned rc < 0. */
 static int qtest_backend_fail(QtestSession *s, FILE *out, int rc)
 {
-    const char *msg = backend_error(s->backend);
+    const char *msg = edu_platform_error(s->backend);
 
     s->failures++;
     s->backend_errors++;
@@ -262,7 +262,7 @@ static int qtest_scratch(QtestSession *s)
 static int qtest_cmd_out(QtestSession *s, const QtestCommand *cmd,
                          const QtestRequest *req, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t port;
     uint64_t val;
     int rc = qtest_two_numbers(s, req, &port, &val, out);
@@ -280,7 +280,7 @@ static int qtest_cmd_out(QtestSession *s, const QtestCommand *cmd,
 static int qtest_cmd_in(QtestSession *s, const QtestCommand *cmd,
                         const QtestRequest *req, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t port;
     uint32_t val;
     int rc = qtest_number(s, &req->word[1], false, &port, out);
@@ -302,7 +302,7 @@ static int qtest_cmd_in(QtestSession *s, const QtestCommand *cmd,
 static int qtest_cmd_writex(QtestSession *s, const QtestCommand *cmd,
                             const QtestRequest *req, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t addr;
     uint64_t val;
     int rc = qtest_two_numbers(s, req, &addr, &val, out);
@@ -319,7 +319,7 @@ static int qtest_cmd_writex(QtestSession *s, const QtestCommand *cmd,
 static int qtest_cmd_readx(QtestSession *s, const QtestCommand *cmd,
                            const QtestRequest *req, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t addr;
     uint64_t val;
     int rc = qtest_number(s, &req->word[1], false, &addr, out);
@@ -338,11 +338,11 @@ static int qtest_cmd_readx(QtestSession *s, const QtestCommand *cmd,
 /* Reads 'size' bytes into s->data (grown to fit); 0 or the backend's rc. */
 static int qtest_read_all(QtestSession *s, uint64_t addr, size_t size)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint8_t *data = realloc(s->data, size > QTEST_CHUNK ? size : QTEST_CHUNK);
 
     if (!data) {
-        return backend_fail(b, -ENOMEM, "out of memory for %zu bytes", size);
+        return edu_platform_fail(b, -ENOMEM, "out of memory for %zu bytes", size);
     }
     s->data = data;
     return b->ops->mem_read_buf(b, addr, data, size);
@@ -457,7 +457,7 @@ typedef void (*QtestFill)(const void *src, uint64_t off, uint8_t *buf,
 static int qtest_write_chunks(QtestSession *s, uint64_t addr, uint64_t size,
                               QtestFill fill, const void *src, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t off = 0;
 
     while (off < size) {
@@ -665,7 +665,7 @@ static int qtest_cmd_endianness(QtestSession *s, const QtestCommand *cmd,
  * time it then has, as QEMU does. */
 static int qtest_clock_to(QtestSession *s, uint64_t target, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t now = b->ops->now_ns(b);
 
     if (target > now) {
@@ -682,7 +682,7 @@ static int qtest_clock_to(QtestSession *s, uint64_t target, FILE *out)
 static int qtest_cmd_clock_step(QtestSession *s, const QtestCommand *cmd,
                                 const QtestRequest *req, FILE *out)
 {
-    Backend *b = s->backend;
+    EduPlatform *b = s->backend;
     uint64_t now = b->ops->now_ns(b);
     uint64_t target = now;
     uint64_t ns;
@@ -746,7 +746,7 @@ static const QtestCommand qtest_commands[] = {
 
 /* ---- the session ------------------------------------------------------ */
 
-int qtest_session_init(QtestSession *s, Backend *backend)
+int qtest_session_init(QtestSession *s, EduPlatform *backend)
 {
     *s = (QtestSession){.backend = backend};
     if (qtest_scratch(s) < 0) {
@@ -933,7 +933,7 @@ void qtest_help(FILE *f)
         fprintf(f, "  %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
     }
     fputs("\nbackends:\n", f);
-    for (const BackendOps *const *ops = backend_list(); *ops; ops++) {
+    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
         fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
     }
     fputs("\nA malformed request answers FAIL and the session goes on.  "
@@ -943,7 +943,7 @@ void qtest_help(FILE *f)
 
 /* --enumerate: firmware's work before the script (driver.h), reported on
  * stderr since stdout is the protocol's. */
-static int qtest_enumerate(Backend *b)
+static int qtest_enumerate(EduPlatform *b)
 {
     static const DrvEnumConfig cfg = {.bus_master = true};
     DrvEnumeration found = {0};
@@ -979,7 +979,7 @@ static int qtest_enumerate(Backend *b)
 /* What edu-tb qtest's options choose. */
 typedef struct QtestOptions {
     const char *name; /* the backend */
-    BackendConfig cfg;
+    EduPlatformConfig cfg;
     bool enumerate;
 } QtestOptions;
 
@@ -1015,11 +1015,11 @@ static const CliCommand qtest_cli = {
 int qtest_main(int argc, char **argv)
 {
     QtestOptions opt = {.name = "cmodel"};
-    BackendConfig cfg;
+    EduPlatformConfig cfg;
     const char *name;
     bool enumerate;
     QtestSession session;
-    Backend *b;
+    EduPlatform *b;
     char err[4400];
     int rc = cli_parse(&qtest_cli, argc, argv, &opt);
 
@@ -1059,7 +1059,7 @@ int qtest_main(int argc, char **argv)
                 strerror(-rc));
     }
     if (backend_finish(b) < 0) {
-        fprintf(stderr, "edu-tb qtest: %s\n", backend_error(b));
+        fprintf(stderr, "edu-tb qtest: %s\n", edu_platform_error(b));
         rc = -EIO;
     }
     qtest_session_fini(&session);

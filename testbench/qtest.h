@@ -22,7 +22,7 @@
 #define QTEST_MAX_LINE ((size_t)64 << 20)
 
 typedef struct QtestSession {
-    Backend *backend;
+    EduPlatform *backend;
     uint8_t *data;                /* scratch: one chunk of a transfer */
     char *text;                   /* scratch: its hex or base64 */
     unsigned long requests;       /* lines answered */
@@ -31,7 +31,7 @@ typedef struct QtestSession {
 } QtestSession;
 
 /* 0, or -ENOMEM. */
-int qtest_session_init(QtestSession *s, Backend *backend);
+int qtest_session_init(QtestSession *s, EduPlatform *backend);
 void qtest_session_fini(QtestSession *s);
 
 /*

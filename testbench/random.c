@@ -34,7 +34,7 @@ typedef struct Rnd {
     Lockstep *ls;
     uint64_t state;
     unsigned n_dev;
-    RndDevice dev[BACKEND_MAX_EDU];
+    RndDevice dev[EDU_PLATFORM_MAX_EDU];
     uint32_t edu_slots;         /* bit per slot holding an edu */
     unsigned long dmas;
     uint8_t buf[EDU_DMA_BUF_SIZE];
@@ -484,7 +484,7 @@ int random_run(Lockstep *ls, const RandomConfig *cfg)
     if (rc < 0) {
         return rc;
     }
-    for (unsigned i = 0; i < found.n && r.n_dev < BACKEND_MAX_EDU; i++) {
+    for (unsigned i = 0; i < found.n && r.n_dev < EDU_PLATFORM_MAX_EDU; i++) {
         if (found.fn[i].vendor_id == EDU_VENDOR_ID &&
             found.fn[i].device_id == EDU_DEVICE_ID) {
             r.dev[r.n_dev].devfn = found.fn[i].devfn;

@@ -39,7 +39,7 @@ typedef struct Scenario {
     const char *name;    /* kebab-case */
     const char *summary; /* one line */
     /* The platform it needs: n_edu, edu_slot, dma_mask (backend.h). */
-    BackendConfig platform;
+    EduPlatformConfig platform;
     /* Whether Debian's QEMU 7.2 (the qemu backend) survives it: false for
      * an out-of-range DMA, count 0 and a transfer ending at 0x41000. */
     bool on_qemu72;

@@ -43,11 +43,11 @@ static void fz_check_answer(const char *line, const char *out, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    BackendConfig cfg = {.ram_size = FZ_RAM_SIZE, .quiet = true};
+    EduPlatformConfig cfg = {.ram_size = FZ_RAM_SIZE, .quiet = true};
     char line[FZ_LINE_MAX + 1];
     char err[256];
     QtestSession s;
-    Backend *b = backend_open("cmodel", &cfg, err, sizeof(err));
+    EduPlatform *b = backend_open("cmodel", &cfg, err, sizeof(err));
     size_t at = 0;
 
     if (!b || qtest_session_init(&s, b) < 0) {

@@ -23,7 +23,7 @@
 
 /* A view that is the C model except for one planted fault. */
 typedef struct Faulty {
-    Backend *inner;
+    EduPlatform *inner;
     unsigned long reads;        /* reads answered so far */
     unsigned long flip_read;    /* 1-based read whose answer gets bit 0
                                  * flipped; 0: none */
@@ -32,7 +32,7 @@ typedef struct Faulty {
 
 static Faulty faulty;   /* the fake backend's state (test-only) */
 
-static int faulty_create(Backend *b, const BackendConfig *cfg)
+static int faulty_create(EduPlatform *b, const EduPlatformConfig *cfg)
 {
     char err[256];
 
@@ -41,20 +41,20 @@ static int faulty_create(Backend *b, const BackendConfig *cfg)
     return faulty.inner ? 0 : -EIO;
 }
 
-static void faulty_destroy(Backend *b)
+static void faulty_destroy(EduPlatform *b)
 {
     (void)b;
     backend_close(faulty.inner);
     faulty.inner = NULL;
 }
 
-static int faulty_read(Backend *b, uint64_t addr, unsigned size, uint64_t *v)
+static int faulty_read(EduPlatform *b, uint64_t addr, unsigned size, uint64_t *v)
 {
     int rc;
 
     faulty.reads++;
     if (faulty.reads == faulty.fail_read) {
-        return backend_fail(b, -EIO, "faulty: planted failure");
+        return edu_platform_fail(b, -EIO, "faulty: planted failure");
     }
     rc = faulty.inner->ops->mem_read(faulty.inner, addr, size, v);
     if (faulty.reads == faulty.flip_read) {
@@ -69,32 +69,32 @@ static int faulty_read(Backend *b, uint64_t addr, unsigned size, uint64_t *v)
         (void)b;                                                            \
         return faulty.inner->ops->name args;                                \
     }
-FORWARD(io_read, (Backend *b, uint16_t p, unsigned s, uint32_t *v),
+FORWARD(io_read, (EduPlatform *b, uint16_t p, unsigned s, uint32_t *v),
         (faulty.inner, p, s, v))
-FORWARD(io_write, (Backend *b, uint16_t p, uint32_t v, unsigned s),
+FORWARD(io_write, (EduPlatform *b, uint16_t p, uint32_t v, unsigned s),
         (faulty.inner, p, v, s))
-FORWARD(mem_write, (Backend *b, uint64_t a, uint64_t v, unsigned s),
+FORWARD(mem_write, (EduPlatform *b, uint64_t a, uint64_t v, unsigned s),
         (faulty.inner, a, v, s))
-FORWARD(mem_read_buf, (Backend *b, uint64_t a, void *buf, size_t n),
+FORWARD(mem_read_buf, (EduPlatform *b, uint64_t a, void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(mem_write_buf, (Backend *b, uint64_t a, const void *buf, size_t n),
+FORWARD(mem_write_buf, (EduPlatform *b, uint64_t a, const void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(advance, (Backend *b, uint64_t ns), (faulty.inner, ns))
-FORWARD(intx, (Backend *b), (faulty.inner))
+FORWARD(advance, (EduPlatform *b, uint64_t ns), (faulty.inner, ns))
+FORWARD(intx, (EduPlatform *b), (faulty.inner))
 
-static uint64_t faulty_now_ns(Backend *b)
+static uint64_t faulty_now_ns(EduPlatform *b)
 {
     (void)b;
     return faulty.inner->ops->now_ns(faulty.inner);
 }
 
-static unsigned long faulty_guest_errors(Backend *b)
+static unsigned long faulty_guest_errors(EduPlatform *b)
 {
     (void)b;
     return 0;
 }
 
-static const BackendOps faulty_ops = {
+static const EduPlatformOps faulty_ops = {
     .name = "faulty",
     .create = faulty_create,
     .destroy = faulty_destroy,
@@ -111,13 +111,13 @@ static const BackendOps faulty_ops = {
 };
 
 typedef struct Fixture {
-    Backend *view[2];
-    Backend fake;
+    EduPlatform *view[2];
+    EduPlatform fake;
     Lockstep ls;
     char replay[64];
 } Fixture;
 
-static const BackendConfig quiet = {.quiet = true};
+static const EduPlatformConfig quiet = {.quiet = true};
 static const unsigned slot4 = 4;
 static const RandomConfig stream = {
     .seed = 7, .count = 400, .n_edu = 1, .edu_slot = &slot4,
@@ -230,7 +230,7 @@ static void test_replay_runs_on_the_qtest_front_end(void **state)
     size_t answer_len = 0;
     uint64_t want;
     QtestSession s;
-    Backend *b;
+    EduPlatform *b;
     FILE *in, *out;
 
     /* A plain read of this stream (a flip in a poll may go unseen). */

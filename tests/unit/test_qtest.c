@@ -24,13 +24,13 @@
 #include "qtest.h"
 
 typedef struct TestState {
-    Backend *backend;
+    EduPlatform *backend;
     QtestSession session;
     char *answer; /* the last answer, owned here */
     int rc;       /* what qtest_execute_line returned */
 } TestState;
 
-static int setup_config(void **state, const BackendConfig *cfg)
+static int setup_config(void **state, const EduPlatformConfig *cfg)
 {
     TestState *t = calloc(1, sizeof(*t));
     char err[256];
@@ -45,7 +45,7 @@ static int setup_config(void **state, const BackendConfig *cfg)
 
 static int setup(void **state)
 {
-    BackendConfig cfg = {.quiet = true};
+    EduPlatformConfig cfg = {.quiet = true};
 
     return setup_config(state, &cfg);
 }
@@ -604,7 +604,7 @@ static void test_serve_takes_long_lines(void **state)
 
 static void test_registry_lists_and_finds_backends(void **state)
 {
-    const BackendOps *const *list = backend_list();
+    const EduPlatformOps *const *list = backend_list();
     char known[256] = "";
     char want[512];
     char err[256];
@@ -631,10 +631,10 @@ static void test_registry_lists_and_finds_backends(void **state)
 
 static void test_open_refuses_bad_configurations(void **state)
 {
-    BackendConfig many = {.n_edu = BACKEND_MAX_EDU + 1};
-    BackendConfig twice = {.n_edu = 2, .edu_slot = {6, 6}};
-    BackendConfig far = {.n_edu = 1, .edu_slot = {32}};
-    BackendConfig vcd = {.vcd_path = "/nonexistent/x.vcd"};
+    EduPlatformConfig many = {.n_edu = EDU_PLATFORM_MAX_EDU + 1};
+    EduPlatformConfig twice = {.n_edu = 2, .edu_slot = {6, 6}};
+    EduPlatformConfig far = {.n_edu = 1, .edu_slot = {32}};
+    EduPlatformConfig vcd = {.vcd_path = "/nonexistent/x.vcd"};
     char err[256];
 
     (void)state;
@@ -651,7 +651,7 @@ static void test_open_refuses_bad_configurations(void **state)
 
 static void test_cmodel_puts_edus_in_their_slots(void **state)
 {
-    BackendConfig cfg = {.n_edu = 2, .edu_slot = {0, 9}, .quiet = true};
+    EduPlatformConfig cfg = {.n_edu = 2, .edu_slot = {0, 9}, .quiet = true};
     /* Slot 4 by default, then slot 9; slot 5 is empty. */
     static const Exchange script[] = {
         {"outl 0xcf8 0x80002000", "OK\n"}, {"inl 0xcfc", "OK 0x11e81234\n"},
@@ -668,7 +668,7 @@ static void test_cmodel_puts_edus_in_their_slots(void **state)
 
 static void test_cmodel_applies_the_dma_mask(void **state)
 {
-    BackendConfig cfg = {.dma_mask = 0xffff, .quiet = true};
+    EduPlatformConfig cfg = {.dma_mask = 0xffff, .quiet = true};
     static const Exchange ram_to_buffer[] = {
         {"write 0x2345 4 0xcafef00d", "OK\n"},
         /* RAM address 0x12345 is masked to 0x2345. */
@@ -699,7 +699,7 @@ static void test_cmodel_applies_the_dma_mask(void **state)
 static void test_cmodel_counts_guest_errors_and_intx(void **state)
 {
     TestState *t = *state;
-    Backend *b = t->backend;
+    EduPlatform *b = t->backend;
 
     map_bar0(t);
     assert_int_equal(b->ops->intx(b), 0);
@@ -792,7 +792,7 @@ static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
     uint8_t buf[2];
     uint32_t v32;
     uint64_t v64;
-    Backend *b;
+    EduPlatform *b;
     TestState *t;
 
     (void)state;
@@ -811,7 +811,7 @@ static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
     assert_int_equal(buf[1], 2);
     assert_int_equal(b->ops->mem_write(b, 0x1000, 5, 4), 0);
     assert_int_equal(b->ops->io_write(b, 0x80, 1, 1), -EIO);
-    assert_string_equal(backend_error(b), "qemu backend: QEMU answered "
+    assert_string_equal(edu_platform_error(b), "qemu backend: QEMU answered "
                                           "'FAIL Unknown command 'outb'' to "
                                           "'outb 0x80 0x1'");
 

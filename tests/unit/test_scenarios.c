@@ -34,7 +34,7 @@
 /* --- a backend that forwards to cmodel, with one fault planted ------- */
 
 typedef struct Fault {
-    Backend *inner;            /* the cmodel backend */
+    EduPlatform *inner;            /* the cmodel backend */
     uint64_t flip_addr;        /* memory address whose read to corrupt */
     unsigned long flip_nth;    /* ... its nth read (1-based) */
     uint64_t flip_mask;        /* bits to flip (READ_BUF: of one byte) */
@@ -44,18 +44,18 @@ typedef struct Fault {
     unsigned long writes;
 } Fault;
 
-static Fault *fault_of(Backend *b)
+static Fault *fault_of(EduPlatform *b)
 {
     return b->priv;
 }
 
-static Backend *fault_inner(Backend *b)
+static EduPlatform *fault_inner(EduPlatform *b)
 {
     return fault_of(b)->inner;
 }
 
 /* The inner backend's result, its error text copied out. */
-static int fault_pass(Backend *b, int rc)
+static int fault_pass(EduPlatform *b, int rc)
 {
     if (rc < 0) {
         memcpy(b->error, fault_inner(b)->error, sizeof(b->error));
@@ -64,7 +64,7 @@ static int fault_pass(Backend *b, int rc)
 }
 
 /* Whether this read at addr is the one to corrupt. */
-static bool fault_hit(Backend *b, uint64_t addr)
+static bool fault_hit(EduPlatform *b, uint64_t addr)
 {
     Fault *f = fault_of(b);
 
@@ -75,38 +75,38 @@ static bool fault_hit(Backend *b, uint64_t addr)
     return true;
 }
 
-static int fault_create(Backend *b, const BackendConfig *cfg)
+static int fault_create(EduPlatform *b, const EduPlatformConfig *cfg)
 {
     (void)b;
     (void)cfg;
     return 0;
 }
 
-static void fault_destroy(Backend *b)
+static void fault_destroy(EduPlatform *b)
 {
     (void)b;
 }
 
-static int fault_io_read(Backend *b, uint16_t port, unsigned size,
+static int fault_io_read(EduPlatform *b, uint16_t port, unsigned size,
                          uint32_t *val)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return fault_pass(b, in->ops->io_read(in, port, size, val));
 }
 
-static int fault_io_write(Backend *b, uint16_t port, uint32_t val,
+static int fault_io_write(EduPlatform *b, uint16_t port, uint32_t val,
                           unsigned size)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return fault_pass(b, in->ops->io_write(in, port, val, size));
 }
 
-static int fault_mem_read(Backend *b, uint64_t addr, unsigned size,
+static int fault_mem_read(EduPlatform *b, uint64_t addr, unsigned size,
                           uint64_t *val)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
     int rc = in->ops->mem_read(in, addr, size, val);
 
     if (rc == 0 && fault_hit(b, addr)) {
@@ -115,22 +115,22 @@ static int fault_mem_read(Backend *b, uint64_t addr, unsigned size,
     return fault_pass(b, rc);
 }
 
-static int fault_mem_write(Backend *b, uint64_t addr, uint64_t val,
+static int fault_mem_write(EduPlatform *b, uint64_t addr, uint64_t val,
                            unsigned size)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
     Fault *f = fault_of(b);
 
     if (++f->writes == f->fail_write) {
-        return backend_fail(b, -EIO, "fault backend: write %lu failed",
+        return edu_platform_fail(b, -EIO, "fault backend: write %lu failed",
                             f->writes);
     }
     return fault_pass(b, in->ops->mem_write(in, addr, val, size));
 }
 
-static int fault_mem_read_buf(Backend *b, uint64_t addr, void *buf, size_t len)
+static int fault_mem_read_buf(EduPlatform *b, uint64_t addr, void *buf, size_t len)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
     int rc = in->ops->mem_read_buf(in, addr, buf, len);
 
     /* The fault lands on the last byte of the range. */
@@ -140,43 +140,43 @@ static int fault_mem_read_buf(Backend *b, uint64_t addr, void *buf, size_t len)
     return fault_pass(b, rc);
 }
 
-static int fault_mem_write_buf(Backend *b, uint64_t addr, const void *buf,
+static int fault_mem_write_buf(EduPlatform *b, uint64_t addr, const void *buf,
                                size_t len)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return fault_pass(b, in->ops->mem_write_buf(in, addr, buf, len));
 }
 
-static int fault_advance(Backend *b, uint64_t ns)
+static int fault_advance(EduPlatform *b, uint64_t ns)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return fault_pass(b, in->ops->advance(in, ns));
 }
 
-static uint64_t fault_now_ns(Backend *b)
+static uint64_t fault_now_ns(EduPlatform *b)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return in->ops->now_ns(in);
 }
 
-static int fault_intx(Backend *b)
+static int fault_intx(EduPlatform *b)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return in->ops->intx(in);
 }
 
-static unsigned long fault_guest_errors(Backend *b)
+static unsigned long fault_guest_errors(EduPlatform *b)
 {
-    Backend *in = fault_inner(b);
+    EduPlatform *in = fault_inner(b);
 
     return in->ops->guest_errors(in);
 }
 
-static const BackendOps fault_ops = {
+static const EduPlatformOps fault_ops = {
     .name = "fault",
     .summary = "cmodel with one read answer corrupted",
     .create = fault_create,
@@ -198,9 +198,9 @@ static const BackendOps fault_ops = {
 /* Runs s on a fresh cmodel backend, behind 'fault' when it is not NULL. */
 static bool t_run(const Scenario *s, Fault *fault, ScnReport *rep)
 {
-    BackendConfig cfg = s->platform;
-    Backend outer = {.ops = &fault_ops, .priv = fault};
-    Backend *view;
+    EduPlatformConfig cfg = s->platform;
+    EduPlatform outer = {.ops = &fault_ops, .priv = fault};
+    EduPlatform *view;
     Lockstep *ls = malloc(sizeof(*ls));
     char err[256];
     bool ok;
@@ -213,7 +213,7 @@ static bool t_run(const Scenario *s, Fault *fault, ScnReport *rep)
         fault->inner = view;
     }
     assert_int_equal(
-        lockstep_init(ls, fault ? (Backend *[]){&outer} : (Backend *[]){view},
+        lockstep_init(ls, fault ? (EduPlatform *[]){&outer} : (EduPlatform *[]){view},
                       1),
         0);
     memset(rep, 0, sizeof(*rep));
