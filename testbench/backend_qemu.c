@@ -6,7 +6,8 @@
  * its stdin and stdout, -qtest stdio, one -device edu per configured
  * device, and a BIOS of its own: 64 KiB of HLT whose reset vector is
  * "cli; hlt; jmp back", so that no firmware programs the PCI devices and
- * the platform starts as DESIGN.md section 6 says, with nothing set up.
+ * the platform starts as the qtest platform of docs/edu-tb.md: nothing set
+ * up.
  * Every operation is one or more qtest commands; any answer but OK is an
  * error (-EIO) with QEMU's text.  Every read from QEMU has a time limit, so
  * a hung QEMU cannot hang the testbench.

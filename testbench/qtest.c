@@ -1096,66 +1096,59 @@ static int qtest_enumerate(EduPlatform *b)
     return rc;
 }
 
+/* What edu-tb qtest's options choose. */
+typedef struct QtestOptions {
+    const char *name; /* the backend */
+    EduPlatformConfig cfg;
+    bool enumerate;
+} QtestOptions;
+
+static int qtest_set_backend(void *opts, const char *v)
+{
+    ((QtestOptions *)opts)->name = v;
+    return 0;
+}
+
+static int qtest_set_vcd(void *opts, const char *v)
+{
+    if (!*v) {
+        fprintf(stderr, "edu-tb qtest: --vcd needs a file name, not ''\n");
+        return 2;
+    }
+    ((QtestOptions *)opts)->cfg.vcd_path = v;
+    return 0;
+}
+
+static const CliOption qtest_options[] = {
+    CLI_VALUE("backend", qtest_set_backend),
+    CLI_VALUE("vcd", qtest_set_vcd),
+    CLI_FLAG("enumerate", QtestOptions, enumerate),
+    CLI_FLAG("quiet", QtestOptions, cfg.quiet),
+};
+
+static const CliCommand qtest_cli = {
+    .name = "qtest",
+    CLI_OPTIONS(qtest_options),
+    .help = qtest_help,
+};
+
 int qtest_main(int argc, char **argv)
 {
-    EduPlatformConfig cfg = {0};
-    const char *name = "cmodel";
-    bool enumerate = false;
+    QtestOptions opt = {.name = "cmodel"};
+    EduPlatformConfig cfg;
+    const char *name;
+    bool enumerate;
     QtestSession session;
-    CliSeen seen = {0};
     EduPlatform *b;
     char err[4400];
-    int rc;
+    int rc = cli_parse(&qtest_cli, argc, argv, &opt);
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        bool missing = false;
-        const char *v;
-
-        if (strcmp(arg, "--") == 0 && i + 1 < argc) {
-            /* No operands to take: whatever follows is one too many. */
-            fprintf(stderr,
-                    "edu-tb qtest: unknown argument '%s' (see edu-tb "
-                    "qtest --help)\n",
-                    argv[i + 1]);
-            return 2;
-        }
-        if (strcmp(arg, "--") == 0) {
-            continue;
-        }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            qtest_help(stdout);
-            return 0;
-        }
-        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
-            fprintf(stderr, "edu-tb qtest: option '%.*s' given twice\n",
-                    (int)cli_name_len(arg), arg);
-            return 2;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            name = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            if (!*v) {
-                fprintf(stderr, "edu-tb qtest: --vcd needs a file name, "
-                                "not ''\n");
-                return 2;
-            }
-            cfg.vcd_path = v;
-        } else if (strcmp(arg, "--enumerate") == 0) {
-            enumerate = true;
-        } else if (strcmp(arg, "--quiet") == 0) {
-            cfg.quiet = true;
-        } else if (missing) {
-            fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n", arg);
-            return 2;
-        } else {
-            fprintf(stderr,
-                    "edu-tb qtest: unknown %s '%s' (see edu-tb "
-                    "qtest --help)\n",
-                    arg[0] == '-' ? "option" : "argument", arg);
-            return 2;
-        }
+    if (rc) {
+        return rc == 1 ? 0 : rc;
     }
+    cfg = opt.cfg;
+    name = opt.name;
+    enumerate = opt.enumerate;
     if (!backend_find(name)) {
         backend_open(name, &cfg, err, sizeof(err));
         fprintf(stderr, "edu-tb qtest: %s\n", err);

@@ -108,6 +108,10 @@ bad 2 "option '--backend' given twice" run --backend cmodel --backend qemu
 bad 2 "option '--backend' given twice" run --backend=cmodel --backend=cmodel
 bad 2 "option '--quiet' given twice" run --quiet --quiet liveness
 bad 2 "option '--vcd' given twice" run --vcd a.vcd --vcd b.vcd liveness
+# Options in full: getopt_long would take --back for --backend.
+bad 2 "unknown option '--back'" run --back cmodel liveness
+bad 2 "unknown option '--back=cmodel'" run --back=cmodel liveness
+bad 2 "unknown option '-hx'" run -hx
 
 # --- run: waveform files that cannot be written --------------------------
 bad 2 "--vcd needs a file name" run --vcd '' liveness
@@ -194,6 +198,8 @@ bad 2 "unknown argument 'extra'" compare extra
 bad 2 "unknown argument 'extra'" compare -- extra
 bad 2 "unknown option '--frob'" compare --frob
 bad 2 "option '--seed' needs a value" compare --seed
+bad 2 "unknown option '--see'" compare --see 3
+bad 2 "unknown option '--no'" compare --no
 
 # --- compare: replay files that cannot be written, QEMU not there -----------
 bad 2 "--replay needs a file name" compare --replay ''

@@ -8,7 +8,7 @@
 #
 # Exit 0: all agree; 1: a difference (each one printed); 77: QEMU is not
 # installed (CTest reports the test as skipped).  The script keeps clear of
-# QEMU 7.2's known aborts (DESIGN.md section 4) and of what the pc machine
+# QEMU 7.2's known aborts (docs/reference.md) and of what the pc machine
 # has and the C model does not (BIOS ROM, unassigned memory reading 0).
 set -euo pipefail
 

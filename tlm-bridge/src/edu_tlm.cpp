@@ -9,14 +9,12 @@
 #include <cerrno>
 #include <system_error>
 
-#include "bytes.h"
+#include "edu/bytes.h"
 
 extern "C" {
 #include "edu/timing.h"
 }
 
-using edu_tlm_bytes::load_le;
-using edu_tlm_bytes::store_le;
 using sc_core::sc_time;
 using tlm::tlm_generic_payload;
 using tlm::tlm_response_status;
@@ -164,10 +162,10 @@ void edu_tlm::bar_b_transport(tlm_generic_payload &gp, sc_time &delay)
     now = clock_of(delay);
     pci_bus_run(m_fn->bus, now);
     if (cmd == tlm::TLM_READ_COMMAND) {
-        store_le(gp.get_data_ptr(), pci_fn_bar_read(m_fn, 0, off, len, now),
+        edu_store_le(gp.get_data_ptr(), pci_fn_bar_read(m_fn, 0, off, len, now),
                  len);
     } else {
-        pci_fn_bar_write(m_fn, 0, off, load_le(gp.get_data_ptr(), len), len,
+        pci_fn_bar_write(m_fn, 0, off, edu_load_le(gp.get_data_ptr(), len), len,
                          now);
     }
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -188,10 +186,10 @@ void edu_tlm::config_b_transport(tlm_generic_payload &gp, sc_time &delay)
     now = clock_of(delay);
     pci_bus_run(m_fn->bus, now);
     if (gp.is_read()) {
-        store_le(gp.get_data_ptr(), pci_fn_config_read(m_fn, off, len), len);
+        edu_store_le(gp.get_data_ptr(), pci_fn_config_read(m_fn, off, len), len);
     } else {
         pci_fn_config_write(
-            m_fn, off, static_cast<uint32_t>(load_le(gp.get_data_ptr(), len)),
+            m_fn, off, static_cast<uint32_t>(edu_load_le(gp.get_data_ptr(), len)),
             len, now);
     }
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -208,7 +206,7 @@ unsigned int edu_tlm::bar_transport_dbg(tlm_generic_payload &gp)
         bar_check(gp, m_fn, m_bar_size, m_bar_lens) != tlm::TLM_OK_RESPONSE) {
         return 0;
     }
-    store_le(gp.get_data_ptr(),
+    edu_store_le(gp.get_data_ptr(),
              pci_fn_bar_read(m_fn, 0, gp.get_address(), len, kernel_clock()),
              len);
     return len;

@@ -15,10 +15,8 @@ extern "C" {
 #include "edu/timing.h"
 }
 
-#include "bytes.h"
+#include "edu/bytes.h"
 
-using edu_tlm_bytes::load_le;
-using edu_tlm_bytes::store_le;
 using sc_core::sc_time;
 using tlm::tlm_generic_payload;
 
@@ -289,12 +287,12 @@ void pci_host_tlm::cpu_b_transport(tlm_generic_payload &gp, sc_time &delay)
 
     if (one_two_four_eight(len)) {
         if (write) {
-            host_mem_write(m_host, addr, load_le(data, len), len);
+            host_mem_write(m_host, addr, edu_load_le(data, len), len);
         } else {
             uint64_t v = 0;
 
             host_mem_read(m_host, addr, len, &v);
-            store_le(data, v, len);
+            edu_store_le(data, v, len);
         }
     } else if (write) {
         host_mem_write_buf(m_host, addr, data, len);
@@ -328,13 +326,13 @@ void pci_host_tlm::cpu_io(tlm_generic_payload &gp, sc_time &delay)
     aborts = cpu_begin(delay);
     if (write) {
         host_io_write(m_host, static_cast<uint16_t>(port),
-                      static_cast<uint32_t>(load_le(data, len)), len);
+                      static_cast<uint32_t>(edu_load_le(data, len)), len);
         m_region_valid = false; /* a BAR may have moved */
     } else {
         uint32_t v = 0;
 
         host_io_read(m_host, static_cast<uint16_t>(port), len, &v);
-        store_le(data, v, len);
+        edu_store_le(data, v, len);
     }
     cpu_end(gp, delay, aborts);
     after_cpu_access(write);
@@ -480,7 +478,7 @@ uint32_t pci_host_tlm::port_config_read(void *opaque, PciFunction *fn,
 {
     auto *self = static_cast<pci_host_tlm *>(opaque);
     const int id = self->m_index[fn->devfn];
-    uint8_t data[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* 8: see bytes.h */
+    uint8_t data[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* 8: see edu/bytes.h */
 
     if (id < 0) {
         /* The host bridge's own configuration space. */
@@ -490,7 +488,7 @@ uint32_t pci_host_tlm::port_config_read(void *opaque, PciFunction *fn,
                              true)) {
         return UINT32_MAX;
     }
-    return static_cast<uint32_t>(load_le(data, len));
+    return static_cast<uint32_t>(edu_load_le(data, len));
 }
 
 void pci_host_tlm::port_config_write(void *opaque, PciFunction *fn,
@@ -499,13 +497,13 @@ void pci_host_tlm::port_config_write(void *opaque, PciFunction *fn,
 {
     auto *self = static_cast<pci_host_tlm *>(opaque);
     const int id = self->m_index[fn->devfn];
-    uint8_t data[8]; /* 8: see bytes.h */
+    uint8_t data[8]; /* 8: see edu/bytes.h */
 
     if (id < 0) {
         pci_fn_config_write(fn, off, val, len, now);
         return;
     }
-    store_le(data, val, len);
+    edu_store_le(data, val, len);
     self->device_access(id, tlm::TLM_WRITE_COMMAND, off, data, len, now, true);
 }
 
@@ -526,7 +524,7 @@ pci_host_tlm::port_bar_read(void *opaque, PciFunction *fn, int bar,
                              false)) {
         return UINT64_MAX;
     }
-    return load_le(data, size);
+    return edu_load_le(data, size);
 }
 
 __attribute__((flatten)) void
@@ -542,7 +540,7 @@ pci_host_tlm::port_bar_write(void *opaque, PciFunction *fn, int bar,
         pci_fn_bar_write(fn, bar, off, val, size, now);
         return;
     }
-    store_le(data, val, size);
+    edu_store_le(data, val, size);
     self->device_access(id, tlm::TLM_WRITE_COMMAND, off, data, size, now,
                         false);
 }
