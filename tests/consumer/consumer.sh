@@ -30,6 +30,18 @@ cmake --build "$work/cmodel-cmake" >/dev/null
 "$work/cmodel-cmake/consumer-cmodel"
 
 
+step "SystemC, pkg-config $(pkg-config --modversion edu-tlm)"
+# shellcheck disable=SC2046
+c++ -std=c++17 -Wall -Werror -o "$work/tlm-pc" "$here/tlm/main.cpp" \
+    $(pkg-config --cflags --libs edu-tlm)
+"$work/tlm-pc"
+
+step "SystemC, find_package(EduCosim)"
+cmake -S "$here/tlm" -B "$work/tlm-cmake" \
+    -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/tlm-cmake" >/dev/null
+"$work/tlm-cmake/consumer-tlm"
+
 # The installed programs must not reach into the source or build tree:
 # run them in a mount namespace where the source tree (the build tree is
 # inside it or beside it) is an empty directory.
