@@ -5,15 +5,17 @@
 # for what is missing (after one 'apt-get update').
 set -euo pipefail
 
-# Building every view: the C toolchain, SystemC (TLM bridge), Verilator (RTL).
+# Building every view: the C toolchain, SystemC (TLM bridge), Verilator
+# (RTL); help2man writes the man page from edu-tb --help.
 build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # The main job also drives QEMU's own edu, the reference.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
 # and Yosys (the RTL synthesizes); the robustness stages clang with
-# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy.
+# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
+# tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
-    libclang-rt-14-dev valgrind clang-tidy)
+    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
