@@ -48,7 +48,7 @@ module edu_pci_cfg (
   localparam logic [5:0] StoreFirstDword = StoreFirst[7:2];
   // What software may change (QEMU's PCI core) in COMMAND (I/O, memory,
   // bus master, SERR#, INTx disable: 0x0507) and in the MSI control (enable,
-  // multiple message enable); BAR0's address bits are the other.
+  // multiple message enable).  BAR0's writable bits are its address bits.
   localparam logic [15:0] CommandWmask =
       pci_regs_pkg::PCI_COMMAND_IO | pci_regs_pkg::PCI_COMMAND_MEMORY |
       pci_regs_pkg::PCI_COMMAND_MASTER | pci_regs_pkg::PCI_COMMAND_SERR |
