@@ -68,7 +68,7 @@ module edu_dma (
     StOnes      // an aborted read burst: all ones into the buffer
   } state_e;
 
-  localparam logic [63:0] BufEnd = edu_pkg::EDU_DMA_BUF_ADDR + 64'(edu_pkg::EDU_DMA_BUF_SIZE);
+  localparam logic [63:0] BufEnd = edu_regs_pkg::EDU_DMA_BUF_ADDR + edu_regs_pkg::EDU_DMA_BUF_SIZE;
   localparam logic [63:0] BurstBytes = 64'(edu_timing_pkg::EDU_T_BURST_BYTES);
   localparam int CntW = 8;
 
@@ -89,7 +89,7 @@ module edu_dma (
   assign s_bufaddr = s_to_ram ? src_i : dst_i;
   assign s_ramaddr = s_to_ram ? dst_i : src_i;
   assign s_end = s_bufaddr + count_i;
-  assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_pkg::EDU_DMA_BUF_ADDR &&
+  assign s_in_range = s_end >= s_bufaddr && s_bufaddr >= edu_regs_pkg::EDU_DMA_BUF_ADDR &&
                       s_end <= BufEnd;
 
   assign guest_err_o = {start_i && s_in_range && (s_ramaddr & ~dma_mask_i) != 64'h0,
@@ -104,7 +104,7 @@ module edu_dma (
     if (start_i) begin
       decide = edu_timing_pkg::EDU_T_DMA_START == 1;
       e_to_ram = s_to_ram;
-      e_buf = 13'(s_bufaddr - edu_pkg::EDU_DMA_BUF_ADDR);
+      e_buf = 13'(s_bufaddr - edu_regs_pkg::EDU_DMA_BUF_ADDR);
       e_left = s_in_range ? count_i[12:0] : 13'h0;
     end else begin
       decide = state_q == StDelay && cnt_q == '0;

@@ -185,7 +185,7 @@ module edu_pci_master (
       wait_q <= wait_d;
       devsel_q <= devsel_d;
       abort_q <= abort_d;
-      par_q <= pci_pkg::pci_parity(ad_o, cbe_n_o);
+      par_q <= ^{ad_o, cbe_n_o};  // even parity over AD and C/BE#
       par_oe_q <= ad_oe_o;
       if (take_o) begin
         write_q <= write_i;
@@ -202,7 +202,7 @@ module edu_pci_master (
   assign be_n = (first_q ? be_first_q : 4'b0000) | (left_q == 5'd1 ? be_last_q : 4'b0000);
 
   logic [3:0] cmd;
-  assign cmd = write_q ? pci_pkg::PCI_CMD_MEM_WRITE : pci_pkg::PCI_CMD_MEM_READ;
+  assign cmd = write_q ? pci_regs_pkg::PCI_CMD_MEM_WRITE : pci_regs_pkg::PCI_CMD_MEM_READ;
 
   always_comb begin
     ad_o = 32'h0;
@@ -210,7 +210,7 @@ module edu_pci_master (
     unique case (state_q)
       StAddr: begin
         ad_o = {addr_q[31:2], 2'b00};   // linear burst order
-        cbe_n_o = dac ? pci_pkg::PCI_CMD_DAC : cmd;
+        cbe_n_o = dac ? pci_regs_pkg::PCI_CMD_DAC : cmd;
       end
       StAddr2: begin
         ad_o = addr_q[63:32];

@@ -92,15 +92,23 @@ module edu_pci_target (
   logic addr_phase;
   logic cfg_hit, mem_hit;
   logic [3:0] cmd;
+  logic cmd_write;
 
   assign addr_phase = !frame_n_i && idle_prev_q && !own_master_i;
   assign cmd = cbe_n_i;
   assign cfg_hit = idsel_i && ad_i[1:0] == 2'b00 && ad_i[10:8] == 3'b000 &&
-                   (cmd == pci_pkg::PCI_CMD_CFG_READ || cmd == pci_pkg::PCI_CMD_CFG_WRITE);
+                   (cmd == pci_regs_pkg::PCI_CMD_CONFIG_READ ||
+                    cmd == pci_regs_pkg::PCI_CMD_CONFIG_WRITE);
   assign mem_hit = bar0_decode_i && ad_i[31:20] == bar0_base_i &&
-                   (cmd == pci_pkg::PCI_CMD_MEM_READ || cmd == pci_pkg::PCI_CMD_MEM_WRITE ||
-                    cmd == pci_pkg::PCI_CMD_MEM_READ_MUL || cmd == pci_pkg::PCI_CMD_MEM_READ_LINE ||
-                    cmd == pci_pkg::PCI_CMD_MEM_WRITE_INV);
+                   (cmd == pci_regs_pkg::PCI_CMD_MEM_READ ||
+                    cmd == pci_regs_pkg::PCI_CMD_MEM_WRITE ||
+                    cmd == pci_regs_pkg::PCI_CMD_MEM_READ_MUL ||
+                    cmd == pci_regs_pkg::PCI_CMD_MEM_READ_LINE ||
+                    cmd == pci_regs_pkg::PCI_CMD_MEM_WRITE_INV);
+  // Of the commands claimed, the writes.
+  assign cmd_write = cmd == pci_regs_pkg::PCI_CMD_CONFIG_WRITE ||
+                     cmd == pci_regs_pkg::PCI_CMD_MEM_WRITE ||
+                     cmd == pci_regs_pkg::PCI_CMD_MEM_WRITE_INV;
 
   // The data phase now under way completes at the coming edge.
   logic xfer;
@@ -110,7 +118,7 @@ module edu_pci_target (
   logic can_continue;
   always_comb begin
     if (cfg_q) begin
-      can_continue = addr_q[7:2] != 6'h3f;
+      can_continue = {addr_q[7:2], 2'b00} != 8'(pci_regs_pkg::PCI_CONFIG_SIZE - 4);
     end else begin
       can_continue = linear_q && !phase_q && burst_q && !addr_q[2];
     end
@@ -144,7 +152,7 @@ module edu_pci_target (
           state_d = StDecode;
           cnt_d = DecodeClocks - 1'b1;
           cfg_d = cfg_hit;
-          write_d = cbe_n_i[0];
+          write_d = cmd_write;
           linear_d = ad_i[1:0] == 2'b00;
           addr_d = cfg_hit ? {12'h000, ad_i[7:2]} : ad_i[19:2];
           burst_d = 1'b0;
@@ -232,7 +240,7 @@ module edu_pci_target (
       seen_q <= seen_d;
       last_q <= last_d;
       be_n_q <= cbe_n_i;
-      par_q <= pci_pkg::pci_parity(ad_o, cbe_n_i);
+      par_q <= ^{ad_o, cbe_n_i};  // even parity over AD and C/BE#
       par_oe_q <= ad_oe_o;
     end
   end

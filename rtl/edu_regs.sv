@@ -77,7 +77,7 @@ module edu_regs (
   logic        running;
   assign off = {addr_i, 2'b00};
   assign acc8 = burst_i && addr_i[2] == phase_i;
-  assign running = cmd_q[0];
+  assign running = (cmd_q & edu_regs_pkg::EDU_DMA_CMD_RUN) != '0;
 
   // ---- reads -------------------------------------------------------------
 
@@ -88,15 +88,15 @@ module edu_regs (
                                           logic [31:0] count, logic [31:0] cmd);
     logic [31:0] read_val;
     unique case (o)
-      edu_pkg::EDU_REG_ID:         read_val = edu_pkg::EDU_ID_VALUE;
-      edu_pkg::EDU_REG_LIVENESS:   read_val = live;
-      edu_pkg::EDU_REG_FACT:       read_val = fact;
-      edu_pkg::EDU_REG_STATUS:     read_val = status;
-      edu_pkg::EDU_REG_IRQ_STATUS: read_val = irq;
-      edu_pkg::EDU_REG_DMA_SRC:    read_val = src;
-      edu_pkg::EDU_REG_DMA_DST:    read_val = dst;
-      edu_pkg::EDU_REG_DMA_COUNT:  read_val = count;
-      edu_pkg::EDU_REG_DMA_CMD:    read_val = cmd;
+      edu_regs_pkg::EDU_REG_ID:         read_val = edu_regs_pkg::EDU_ID_VALUE;
+      edu_regs_pkg::EDU_REG_LIVENESS:   read_val = live;
+      edu_regs_pkg::EDU_REG_FACT:       read_val = fact;
+      edu_regs_pkg::EDU_REG_STATUS:     read_val = status;
+      edu_regs_pkg::EDU_REG_IRQ_STATUS: read_val = irq;
+      edu_regs_pkg::EDU_REG_DMA_SRC:    read_val = src;
+      edu_regs_pkg::EDU_REG_DMA_DST:    read_val = dst;
+      edu_regs_pkg::EDU_REG_DMA_COUNT:  read_val = count;
+      edu_regs_pkg::EDU_REG_DMA_CMD:    read_val = cmd;
       default:            read_val = 32'hffff_ffff;
     endcase
     read32 = read_val;
@@ -106,10 +106,10 @@ module edu_regs (
                                           logic [63:0] count, logic [63:0] cmd);
     logic [63:0] read_val;
     unique case (o)
-      edu_pkg::EDU_REG_DMA_SRC:   read_val = src;
-      edu_pkg::EDU_REG_DMA_DST:   read_val = dst;
-      edu_pkg::EDU_REG_DMA_COUNT: read_val = count;
-      edu_pkg::EDU_REG_DMA_CMD:   read_val = cmd;
+      edu_regs_pkg::EDU_REG_DMA_SRC:   read_val = src;
+      edu_regs_pkg::EDU_REG_DMA_DST:   read_val = dst;
+      edu_regs_pkg::EDU_REG_DMA_COUNT: read_val = count;
+      edu_regs_pkg::EDU_REG_DMA_CMD:   read_val = cmd;
       default:           read_val = 64'hffff_ffff_ffff_ffff;
     endcase
     read64 = read_val;
@@ -117,8 +117,8 @@ module edu_regs (
 
   logic [31:0] status;
   logic [63:0] value64;
-  assign status = (irqfact_q ? edu_pkg::EDU_STATUS_IRQFACT : 32'h0) |
-                  (fact_busy_i ? edu_pkg::EDU_STATUS_COMPUTING : 32'h0);
+  assign status = (irqfact_q ? edu_regs_pkg::EDU_STATUS_IRQFACT : 32'h0) |
+                  (fact_busy_i ? edu_regs_pkg::EDU_STATUS_COMPUTING : 32'h0);
   assign value64 = read64(off, src_q, dst_q, count_q, cmd_q);
 
   always_comb begin
@@ -151,7 +151,7 @@ module edu_regs (
   logic [63:0] w_val;
   logic        w_wide;      // 8 bytes
   always_comb begin
-    w_en = wr32 || (wr64 && off64 >= edu_pkg::EDU_REG_WIDE_BASE);
+    w_en = wr32 || (wr64 && off64 >= edu_regs_pkg::EDU_REG_WIDE_BASE);
     w_off = wr64 ? off64 : off;
     w_val = wr64 ? val64 : {32'h0, wdata_i};
     w_wide = wr64;
@@ -203,13 +203,15 @@ module edu_regs (
     dma_start_o = 1'b0;
     if (w_en) begin
       unique case (w_off)
-        edu_pkg::EDU_REG_LIVENESS: if (!w_wide) liveness_d = ~w_val[31:0];
-        edu_pkg::EDU_REG_FACT: fact_start_o = !w_wide && !fact_busy_i;
-        edu_pkg::EDU_REG_STATUS: if (!w_wide) irqfact_d = w_val[7];
-        edu_pkg::EDU_REG_DMA_SRC: if (!running) src_d = w_val;
-        edu_pkg::EDU_REG_DMA_DST: if (!running) dst_d = w_val;
-        edu_pkg::EDU_REG_DMA_COUNT: if (!running) count_d = w_val;
-        edu_pkg::EDU_REG_DMA_CMD: dma_start_o = w_val[0] && !running;
+        edu_regs_pkg::EDU_REG_LIVENESS: if (!w_wide) liveness_d = ~w_val[31:0];
+        edu_regs_pkg::EDU_REG_FACT: fact_start_o = !w_wide && !fact_busy_i;
+        edu_regs_pkg::EDU_REG_STATUS:
+          if (!w_wide) irqfact_d = (w_val[31:0] & edu_regs_pkg::EDU_STATUS_IRQFACT) != '0;
+        edu_regs_pkg::EDU_REG_DMA_SRC: if (!running) src_d = w_val;
+        edu_regs_pkg::EDU_REG_DMA_DST: if (!running) dst_d = w_val;
+        edu_regs_pkg::EDU_REG_DMA_COUNT: if (!running) count_d = w_val;
+        edu_regs_pkg::EDU_REG_DMA_CMD:
+          dma_start_o = (w_val & edu_regs_pkg::EDU_DMA_CMD_RUN) != '0 && !running;
         default: ;
       endcase
     end
@@ -221,7 +223,7 @@ module edu_regs (
   // DMA_CMD: stored when a transfer starts; its end clears only RUN.
   logic [63:0] cmd_w;
   assign cmd_w = dma_start_o ? w_val : cmd_q;
-  assign cmd_d = {cmd_w[63:1], cmd_w[0] && !dma_done_i};
+  assign cmd_d = dma_done_i ? cmd_w & ~edu_regs_pkg::EDU_DMA_CMD_RUN : cmd_w;
 
   // Interrupts, in the C model's order: the configuration write of this
   // edge (enabled MSI drops INTx), the register write (raise or
@@ -233,18 +235,18 @@ module edu_regs (
   assign intx0 = msi_intx_clr_i ? 1'b0 : intx_q;
   assign cnt0 = msi_cnt_q - (msi_sent_i ? 4'd1 : 4'd0) + (msi_again_i ? 4'd1 : 4'd0);
   assign {irq1, intx1, cnt1} =
-      (w_reg && w_off == edu_pkg::EDU_REG_IRQ_RAISE) ?
+      (w_reg && w_off == edu_regs_pkg::EDU_REG_IRQ_RAISE) ?
           raise(irq0, intx0, cnt0, w_val[31:0], msi_en_d_i, master_en_d_i) :
-      (w_reg && w_off == edu_pkg::EDU_REG_IRQ_ACK) ?
+      (w_reg && w_off == edu_regs_pkg::EDU_REG_IRQ_ACK) ?
           lower(irq0, intx0, cnt0, w_val[31:0], msi_en_d_i) :
           {irq0, intx0, cnt0};
   assign {irq2, intx2, cnt2} =
       (fact_done_i && irqfact_d) ?
-          raise(irq1, intx1, cnt1, edu_pkg::EDU_IRQ_FACT, msi_en_d_i, master_en_d_i) :
+          raise(irq1, intx1, cnt1, edu_regs_pkg::EDU_IRQ_FACT, msi_en_d_i, master_en_d_i) :
           {irq1, intx1, cnt1};
   assign {irq_d, intx_d, msi_cnt_d} =
-      (dma_done_i && cmd_w[2]) ?
-          raise(irq2, intx2, cnt2, edu_pkg::EDU_IRQ_DMA, msi_en_d_i, master_en_d_i) :
+      (dma_done_i && (cmd_w & edu_regs_pkg::EDU_DMA_CMD_IRQ) != '0) ?
+          raise(irq2, intx2, cnt2, edu_regs_pkg::EDU_IRQ_DMA, msi_en_d_i, master_en_d_i) :
           {irq2, intx2, cnt2};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -284,7 +286,7 @@ module edu_regs (
   end
 
   assign fact_operand_o = wdata_i;
-  assign dma_to_ram_o = w_val[1];
+  assign dma_to_ram_o = (w_val & edu_regs_pkg::EDU_DMA_CMD_TO_RAM) != '0;
   assign dma_src_o = src_q;
   assign dma_dst_o = dst_q;
   assign dma_count_o = count_q;

@@ -1,6 +1,10 @@
 /*
  * Conventional PCI configuration space: offsets and bits of the type 0
- * header and of the MSI capability that the models here use.
+ * header and of the MSI capability that the models here use, and the bus
+ * commands.
+ *
+ * The one definition of these names: the build generates the RTL's
+ * pci_regs_pkg from this file (rtl/tools/edu_regs_pkg_gen.c).
  */
 #ifndef EDU_PCI_REGS_H
 #define EDU_PCI_REGS_H
@@ -56,6 +60,10 @@
 #define PCI_CMD_MEM_WRITE       0x7u
 #define PCI_CMD_CONFIG_READ     0xau
 #define PCI_CMD_CONFIG_WRITE    0xbu
+#define PCI_CMD_MEM_READ_MUL    0xcu  /* memory read multiple */
+#define PCI_CMD_DAC             0xdu  /* dual address cycle */
+#define PCI_CMD_MEM_READ_LINE   0xeu  /* memory read line */
+#define PCI_CMD_MEM_WRITE_INV   0xfu  /* memory write and invalidate */
 
 /* Config mechanism #1 (host bridge I/O ports) */
 #define PCI_CONFIG_ADDRESS_PORT 0xcf8

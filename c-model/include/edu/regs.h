@@ -1,8 +1,9 @@
 /*
  * edu register map: PCI identity, BAR0 register offsets and bit names.
  *
- * The one C definition of these names; rtl/edu_pkg.sv mirrors them with the
- * same spelling.  Behaviour lives in c-model/src/edu.c, not here.
+ * The one definition of these names: the build generates the RTL's
+ * edu_regs_pkg from this file (rtl/tools/edu_regs_pkg_gen.c), with the same
+ * spelling.  Behaviour lives in c-model/src/edu.c, not here.
  */
 #ifndef EDU_REGS_H
 #define EDU_REGS_H
