@@ -21,6 +21,7 @@
 #include "cmd_compare.h"
 #include "lockstep.h"
 #include "output.h"
+#include "qtest.h"
 #include "random.h"
 #include "scenarios.h"
 
@@ -292,18 +293,20 @@ static void compare_close(const CompareOptions *o, EduPlatform **views,
 
 /* Reports a divergence of 'ls' and writes its replay; what == scenario
  * name or seed, again == the command line that runs it again. */
-static void compare_diverged(const CompareOptions *o, const Lockstep *ls,
+static void compare_diverged(const CompareOptions *o,
+                             const EduPlatformConfig *cfg, const Lockstep *ls,
                              const char *what, const char *again)
 {
-    char header[1024];
+    char header[1024], platform[128];
     int rc;
 
+    qtest_platform_args(cfg, platform, sizeof(platform));
     snprintf(header, sizeof(header),
              "# edu-tb replay: %s\n"
              "# diverged at %s\n"
              "# again: %s\n"
-             "# replay: edu-tb qtest --backend NAME < this file\n",
-             what, ls->divergence, again);
+             "# replay: edu-tb qtest --backend NAME%s < this file\n",
+             what, ls->divergence, again, platform);
     printf("DIVERGED %s: %s\n", what, ls->divergence);
     rc = lockstep_write_replay(ls, o->replay, header);
     if (rc < 0) {
@@ -351,7 +354,7 @@ static bool compare_session(const CompareOptions *o,
     }
     if (ls.diverged) {
         if (!t->diverged) {
-            compare_diverged(o, &ls, what, again);
+            compare_diverged(o, cfg, &ls, what, again);
         }
         t->diverged = true;
     } else if (o->verbose && !t->failed) {

@@ -1028,8 +1028,8 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
 
 void qtest_help(FILE *f)
 {
-    fputs("usage: edu-tb qtest [--backend NAME] [--enumerate] [--vcd FILE] "
-          "[--quiet]\n"
+    fputs("usage: edu-tb qtest [--backend NAME] [--slots LIST] [--dma-mask M]\n"
+          "                   [--enumerate] [--vcd FILE] [--quiet]\n"
           "\n"
           "Speaks QEMU's qtest protocol on stdin/stdout against one "
           "backend:\n"
@@ -1037,6 +1037,10 @@ void qtest_help(FILE *f)
           "\n"
           "options:\n"
           "  --backend NAME  the view to drive (default: cmodel)\n"
+          "  --slots LIST    the edu devices' bus 0 slots, e.g. 4,9 "
+          "(default: 4)\n"
+          "  --dma-mask M    the devices' DMA address mask (default: "
+          "0xfffffff)\n"
           "  --enumerate     first scan bus 0, place the BARs from "
           "0xe0000000 and\n"
           "                  enable memory and bus mastering, as firmware "
@@ -1096,6 +1100,32 @@ static int qtest_enumerate(EduPlatform *b)
     return rc;
 }
 
+static const CliCommand qtest_cli;
+
+void qtest_platform_args(const EduPlatformConfig *in, char *buf, size_t len)
+{
+    EduPlatformConfig cfg, dflt;
+    char err[128];
+    size_t used = 0;
+
+    buf[0] = '\0';
+    if (edu_platform_config_resolve(in, &cfg, err, sizeof(err)) < 0 ||
+        edu_platform_config_resolve(NULL, &dflt, err, sizeof(err)) < 0) {
+        return;
+    }
+    if (cfg.n_edu != dflt.n_edu || cfg.edu_slot[0] != dflt.edu_slot[0]) {
+        used += (size_t)snprintf(buf + used, len - used, " --slots ");
+        for (unsigned i = 0; i < cfg.n_edu && used < len; i++) {
+            used += (size_t)snprintf(buf + used, len - used, "%s%u",
+                                     i ? "," : "", cfg.edu_slot[i]);
+        }
+    }
+    if (cfg.dma_mask != dflt.dma_mask && used < len) {
+        snprintf(buf + used, len - used, " --dma-mask 0x%" PRIx64,
+                 cfg.dma_mask);
+    }
+}
+
 /* What edu-tb qtest's options choose. */
 typedef struct QtestOptions {
     const char *name; /* the backend */
@@ -1119,8 +1149,49 @@ static int qtest_set_vcd(void *opts, const char *v)
     return 0;
 }
 
+/* "4,9": the edu devices' slots, in bus order. */
+static int qtest_set_slots(void *opts, const char *v)
+{
+    EduPlatformConfig *cfg = &((QtestOptions *)opts)->cfg;
+    char copy[128];
+    char *save = NULL;
+    unsigned n = 0;
+
+    snprintf(copy, sizeof(copy), "%s", v);
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        uint64_t slot;
+
+        if (n == EDU_PLATFORM_MAX_EDU || !cli_u64(tok, 1, 31, &slot)) {
+            return cli_usage(&qtest_cli,
+                             "--slots '%s' is not a list of at most %d slots "
+                             "from 1 to 31",
+                             v, EDU_PLATFORM_MAX_EDU);
+        }
+        cfg->edu_slot[n++] = (unsigned)slot;
+    }
+    if (n == 0) {
+        return cli_usage(&qtest_cli, "--slots needs a slot, not '%s'", v);
+    }
+    cfg->n_edu = n;
+    return 0;
+}
+
+static int qtest_set_dma_mask(void *opts, const char *v)
+{
+    uint64_t mask;
+
+    if (!cli_u64(v, 1, UINT64_MAX, &mask)) {
+        return cli_usage(&qtest_cli, "--dma-mask '%s' is not a number", v);
+    }
+    ((QtestOptions *)opts)->cfg.dma_mask = mask;
+    return 0;
+}
+
 static const CliOption qtest_options[] = {
     CLI_VALUE("backend", qtest_set_backend),
+    CLI_VALUE("slots", qtest_set_slots),
+    CLI_VALUE("dma-mask", qtest_set_dma_mask),
     CLI_VALUE("vcd", qtest_set_vcd),
     CLI_FLAG("enumerate", QtestOptions, enumerate),
     CLI_FLAG("quiet", QtestOptions, cfg.quiet),

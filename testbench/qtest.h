@@ -67,4 +67,9 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out);
 int qtest_main(int argc, char **argv);
 void qtest_help(FILE *f);
 
+/* The edu-tb qtest options that give platform 'cfg' (" --slots 4,9
+ * --dma-mask 0x1fffff"; "" for the default platform), for a replay. */
+void qtest_platform_args(const EduPlatformConfig *cfg, char *buf,
+                         size_t len);
+
 #endif /* EDU_TB_QTEST_H */

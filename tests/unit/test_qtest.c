@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "edu/regs.h"
 #include "qtest.h"
 
 typedef struct TestState {
@@ -869,6 +870,26 @@ static void test_qemu_answers_are_parsed_and_failures_reported(void **state)
     teardown((void **)&t);
 }
 
+/* A replay names the platform it needs: qtest options that give it. */
+static void test_platform_args_name_what_is_not_the_default(void **state)
+{
+    const EduPlatformConfig two = {.n_edu = 2, .edu_slot = {4, 9}};
+    const EduPlatformConfig masked = {.dma_mask = 0x1fffff};
+    const EduPlatformConfig dflt = {.n_edu = 1, .edu_slot = {4},
+                                    .dma_mask = EDU_DMA_MASK_DEFAULT};
+    char buf[128];
+
+    (void)state;
+    qtest_platform_args(NULL, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    qtest_platform_args(&dflt, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    qtest_platform_args(&two, buf, sizeof(buf));
+    assert_string_equal(buf, " --slots 4,9");
+    qtest_platform_args(&masked, buf, sizeof(buf));
+    assert_string_equal(buf, " --dma-mask 0x1fffff");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -936,6 +957,7 @@ int main(void)
         cmocka_unit_test(test_qemu_missing_says_how_to_install_it),
         cmocka_unit_test(test_qemu_that_fails_to_start_reports_its_stderr),
         cmocka_unit_test(test_qemu_answers_are_parsed_and_failures_reported),
+        cmocka_unit_test(test_platform_args_name_what_is_not_the_default),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
