@@ -1,0 +1,155 @@
+/*
+ * edu-tb serve: the command line of the server (serve.c).
+ */
+#define _POSIX_C_SOURCE 200809L /* fstat S_ISSOCK */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "output.h"
+#include "serve.h"
+
+void serve_help(FILE *f)
+{
+    fputs("usage: edu-tb serve --fd N [--backend VIEW] [--qtest-socket PATH] "
+          "[--slot N]\n"
+          "                    [--vcd FILE] [--record FILE] [--quiet]\n"
+          "\n"
+          "Serves one edu function of a view to QEMU's x-pci-proxy-dev "
+          "(-device\n"
+          "x-pci-proxy-dev,fd=M,addr=SLOT.0) over the socket N, the other "
+          "end of\n"
+          "M: configuration and BAR accesses run on the view, its DMA "
+          "reads and\n"
+          "writes the guest's RAM (-object memory-backend-memfd,...,"
+          "share=on),\n"
+          "its INTx goes to the guest through qtest.  Ends when QEMU closes "
+          "the\n"
+          "socket.  edu-tb guest starts both.\n"
+          "\n"
+          "options:\n"
+          "  --fd N             the socket QEMU's proxy talks on "
+          "(inherited)\n"
+          "  --backend VIEW     cmodel, tlm, rtl or rtl-stress (default: "
+          "cmodel)\n"
+          "  --qtest-socket PATH listen on PATH for QEMU's qtest (-qtest "
+          "unix:PATH,\n"
+          "                     q35): INTx goes to the IOAPIC with "
+          "set_irq_in; keep\n"
+          "                     PATH in a private directory\n"
+          "  --slot N           QEMU's slot of the proxy (addr=N.0), 1..24 "
+          "(default 4)\n"
+          "  --vcd FILE         the view's waveforms (from the last device "
+          "reset)\n"
+          "  --record FILE      every access as qtest lines, for edu-tb "
+          "qtest\n"
+          "  --quiet            count guest errors instead of printing "
+          "them\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "See docs/guest.md.\n",
+          f);
+}
+
+int serve_main(int argc, char **argv)
+{
+    ServeConfig cfg = {
+        .backend = "cmodel", .fd = -1, .qtest_listen_fd = -1, .slot = 4};
+    CliSeen seen = {0};
+    const EduPlatformOps *ops;
+    struct stat st;
+    char err[512];
+    uint64_t n;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        bool missing = false;
+        const char *v;
+
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            serve_help(stdout);
+            return 0;
+        }
+        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
+            fprintf(stderr, "edu-tb serve: option '%.*s' given twice\n",
+                    (int)cli_name_len(arg), arg);
+            return 2;
+        }
+        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
+            cfg.backend = v;
+        } else if ((v = cli_option(argc, argv, &i, "--fd", &missing))) {
+            if (!cli_u64(v, 0, 1 << 20, &n)) {
+                fprintf(stderr,
+                        "edu-tb serve: --fd needs a file "
+                        "descriptor number, not '%s'\n",
+                        v);
+                return 2;
+            }
+            cfg.fd = (int)n;
+        } else if ((v = cli_option(argc, argv, &i, "--slot", &missing))) {
+            if (!cli_u64(v, 1, 24, &n)) {
+                fprintf(stderr,
+                        "edu-tb serve: --slot needs a slot of 1 to "
+                        "24, not '%s'\n",
+                        v);
+                return 2;
+            }
+            cfg.slot = (unsigned)n;
+        } else if ((v = cli_option(argc, argv, &i, "--qtest-socket",
+                                   &missing))) {
+            cfg.qtest_path = v;
+        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
+            cfg.vcd_path = v;
+        } else if ((v = cli_option(argc, argv, &i, "--record", &missing))) {
+            cfg.record_path = v;
+        } else if (strcmp(arg, "--quiet") == 0) {
+            cfg.quiet = true;
+        } else if (missing) {
+            fprintf(stderr, "edu-tb serve: option '%s' needs a value\n", arg);
+            return 2;
+        } else {
+            fprintf(stderr,
+                    "edu-tb serve: unknown %s '%s' (see edu-tb serve "
+                    "--help)\n",
+                    arg[0] == '-' ? "option" : "argument", arg);
+            return 2;
+        }
+    }
+    ops = backend_find(cfg.backend);
+    if (!ops) {
+        backend_open(cfg.backend, NULL, err, sizeof(err));
+        fprintf(stderr, "edu-tb serve: %s\n", err);
+        return 2;
+    }
+    if (!ops->next_event_ns) {
+        fprintf(stderr,
+                "edu-tb serve: the %s backend cannot be served (it "
+                "is QEMU's own edu); serve cmodel, tlm, rtl or "
+                "rtl-stress\n",
+                cfg.backend);
+        return 2;
+    }
+    if (cfg.fd < 0) {
+        fprintf(stderr, "edu-tb serve: --fd N is needed: the socket QEMU's "
+                        "proxy talks on\n");
+        return 2;
+    }
+    if (fstat(cfg.fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        fprintf(stderr, "edu-tb serve: --fd %d is not an open socket\n",
+                cfg.fd);
+        return 2;
+    }
+    if ((cfg.qtest_path && !*cfg.qtest_path) ||
+        (cfg.vcd_path && !*cfg.vcd_path) ||
+        (cfg.record_path && !*cfg.record_path)) {
+        fprintf(stderr, "edu-tb serve: a file name cannot be ''\n");
+        return 2;
+    }
+    if (cfg.vcd_path && output_check(cfg.vcd_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb serve: --vcd: %s\n", err);
+        return 1;
+    }
+    return serve_run(&cfg);
+}
