@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "guest.h"
+#include "output.h"
 #include "serve.h"
 
 #ifndef EDU_GUEST_DIR
@@ -101,7 +103,41 @@ bool guest_verdict(const char *line, unsigned *passed, unsigned *failed)
 
 static bool guest_readable(const char *path)
 {
+    struct stat st;
+
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        errno = EISDIR;
+        return false;
+    }
     return access(path, R_OK) == 0;
+}
+
+static const char *guest_qemu_binary(void)
+{
+    const char *want = getenv("EDU_QEMU");
+
+    return want && *want ? want : "qemu-system-x86_64";
+}
+
+/* QEMU's executable: a path, or a name found in PATH. */
+static bool guest_have_qemu(const char *name)
+{
+    const char *path = getenv("PATH");
+    char full[PATH_MAX];
+
+    if (strchr(name, '/')) {
+        return access(name, X_OK) == 0 && guest_readable(name);
+    }
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+
+        snprintf(full, sizeof(full), "%.*s/%s", (int)n, path, name);
+        if (access(full, X_OK) == 0) {
+            return true;
+        }
+        path += n + (path[n] == ':');
+    }
+    return false;
 }
 
 static int guest_usage(const char *fmt, const char *arg)
@@ -115,6 +151,7 @@ static int guest_usage(const char *fmt, const char *arg)
 static int guest_parse(Guest *g, int argc, char **argv)
 {
     CliSeen seen = {0};
+    char err[512];
     uint64_t n;
 
     for (int i = 1; i < argc; i++) {
@@ -177,13 +214,11 @@ static int guest_parse(Guest *g, int argc, char **argv)
         }
     }
     if (!backend_find(g->backend)) {
-        char err[256];
-
         backend_open(g->backend, NULL, err, sizeof(err));
         return guest_usage("%s", err);
     }
-    if (g->vcd_path && strcmp(g->backend, "qemu") == 0) {
-        return guest_usage("--vcd: QEMU draws no waveforms%s", "");
+    if (g->vcd_path && !*g->vcd_path) {
+        return guest_usage("--vcd needs a file name, not ''%s", "");
     }
     if (!g->kernel) {
         snprintf(g->kernel_buf, sizeof(g->kernel_buf), "%s/vmlinuz",
@@ -210,6 +245,22 @@ static int guest_parse(Guest *g, int argc, char **argv)
                 "give --initrd)\n",
                 g->initrd, strerror(errno));
         return 2;
+    }
+    if (g->vcd_path && strcmp(g->backend, "qemu") == 0) {
+        fprintf(stderr, "edu-tb guest: --vcd: QEMU draws no waveforms\n");
+        return 1;
+    }
+    if (g->vcd_path && output_check(g->vcd_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb guest: --vcd: %s\n", err);
+        return 1;
+    }
+    if (!guest_have_qemu(guest_qemu_binary())) {
+        fprintf(stderr,
+                "edu-tb guest: %s is not installed (install it: "
+                "apt-get install qemu-system-x86; or set EDU_QEMU "
+                "to its path)\n",
+                guest_qemu_binary());
+        return 1;
     }
     return -1; /* go on */
 }
@@ -242,13 +293,6 @@ static int guest_qtest_listen(Guest *g)
         return -1;
     }
     return fd;
-}
-
-static const char *guest_qemu_binary(void)
-{
-    const char *want = getenv("EDU_QEMU");
-
-    return want && *want ? want : "qemu-system-x86_64";
 }
 
 /* QEMU's command line; fd: the proxy's socket, -1 for QEMU's own edu. */

@@ -131,6 +131,12 @@ int serve_main(int argc, char **argv)
                 cfg.backend);
         return 2;
     }
+    if ((cfg.qtest_path && !*cfg.qtest_path) ||
+        (cfg.vcd_path && !*cfg.vcd_path) ||
+        (cfg.record_path && !*cfg.record_path)) {
+        fprintf(stderr, "edu-tb serve: a file name cannot be ''\n");
+        return 2;
+    }
     if (cfg.fd < 0) {
         fprintf(stderr, "edu-tb serve: --fd N is needed: the socket QEMU's "
                         "proxy talks on\n");
@@ -141,14 +147,13 @@ int serve_main(int argc, char **argv)
                 cfg.fd);
         return 2;
     }
-    if ((cfg.qtest_path && !*cfg.qtest_path) ||
-        (cfg.vcd_path && !*cfg.vcd_path) ||
-        (cfg.record_path && !*cfg.record_path)) {
-        fprintf(stderr, "edu-tb serve: a file name cannot be ''\n");
-        return 2;
-    }
     if (cfg.vcd_path && output_check(cfg.vcd_path, err, sizeof(err)) < 0) {
         fprintf(stderr, "edu-tb serve: --vcd: %s\n", err);
+        return 1;
+    }
+    if (cfg.record_path &&
+        output_check(cfg.record_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb serve: --record: %s\n", err);
         return 1;
     }
     return serve_run(&cfg);

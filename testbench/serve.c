@@ -350,7 +350,8 @@ static int serve_settle(Server *s)
         }
     }
     if (s->rec && p->ops->now_ns(p) > start) {
-        fprintf(s->rec, "clock_step %" PRIu64 "\n", p->ops->now_ns(p) - start);
+        fprintf(s->rec, "clock_step %" PRIu64 "\n# OK %" PRIu64 "\n",
+                p->ops->now_ns(p) - start, p->ops->now_ns(p));
     }
     return 0;
 }
@@ -392,7 +393,8 @@ static int serve_cfg_cycle(Server *s, bool write, uint32_t addr, unsigned len,
         if (write) {
             fprintf(s->rec, "out%c 0x%x 0x%x\n", serve_io_sfx[len], port, *val);
         } else {
-            fprintf(s->rec, "in%c 0x%x\n", serve_io_sfx[len], port);
+            fprintf(s->rec, "in%c 0x%x\n# OK 0x%04x\n", serve_io_sfx[len], port,
+                    *val);
         }
     }
     return 0;
@@ -497,11 +499,26 @@ static uint64_t serve_bar(Server *s, bool write, const MpqemuMsg *msg)
             fprintf(s->rec, "write%c 0x%" PRIx64 " 0x%" PRIx64 "\n",
                     serve_mem_sfx[b.size], b.addr, b.val);
         } else {
-            fprintf(s->rec, "read%c 0x%" PRIx64 "\n", serve_mem_sfx[b.size],
-                    b.addr);
+            fprintf(s->rec, "read%c 0x%" PRIx64 "\n# OK 0x%016" PRIx64 "\n",
+                    serve_mem_sfx[b.size], b.addr, val);
         }
     }
     return val;
+}
+
+/* The record from its start: its header, nothing else. */
+static void serve_record_start(Server *s)
+{
+    fflush(s->rec);
+    if (ftruncate(fileno(s->rec), 0) < 0) {
+        serve_log(s, "--record: %s", strerror(errno));
+    }
+    rewind(s->rec);
+    fprintf(s->rec,
+            "# edu-tb serve --backend %s: the guest's accesses since the "
+            "last\n# device reset, for edu-tb qtest --backend %s; '# OK' "
+            "lines are the\n# answers the view gave.\n",
+            s->cfg->backend, s->cfg->backend);
 }
 
 /* DEVICE_RESET: a new view, as at power-on; the RAM stays the guest's. */
@@ -510,7 +527,7 @@ static void serve_reset(Server *s)
     backend_close(s->view);
     s->view = NULL;
     if (s->rec) {
-        fprintf(s->rec, "# DEVICE_RESET: the view starts again\n");
+        serve_record_start(s); /* what came before is another device's */
     }
     if (serve_view_open(s) < 0) {
         s->failed = true;
@@ -708,10 +725,7 @@ int serve_run(const ServeConfig *cfg)
                       strerror(errno));
             goto out;
         }
-        fprintf(s.rec,
-                "# edu-tb serve --backend %s: the guest's accesses, "
-                "for edu-tb qtest --backend %s\n",
-                cfg->backend, cfg->backend);
+        serve_record_start(&s);
     }
     if (serve_view_open(&s) < 0) {
         goto out;

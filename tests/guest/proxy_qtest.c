@@ -6,8 +6,9 @@
  * registers and a factorial through the BAR, and a DMA both ways through
  * the guest RAM QEMU shares as a memfd.
  *
- *     proxy_qtest EDU_TB BACKEND
+ *     proxy_qtest EDU_TB BACKEND [RECORD]
  *
+ * RECORD: the server's --record file (what the guest did, as qtest).
  * Exit 0 when every check passes, 1 when one fails, 77 without QEMU.
  */
 #define _GNU_SOURCE /* pipe2 */
@@ -141,8 +142,8 @@ int main(int argc, char **argv)
     pid_t server;
     Qemu qm = {0};
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: proxy_qtest EDU_TB BACKEND\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: proxy_qtest EDU_TB BACKEND [RECORD]\n");
         return 2;
     }
     if (!in_path(qemu)) {
@@ -159,7 +160,7 @@ int main(int argc, char **argv)
         close(sv[1]);
         snprintf(fdarg, sizeof(fdarg), "%d", sv[0]);
         execl(argv[1], argv[1], "serve", "--backend", argv[2], "--fd", fdarg,
-              "--quiet", (char *)NULL);
+              "--quiet", argc > 3 ? "--record" : NULL, argv[3], (char *)NULL);
         _exit(127);
     }
     close(sv[0]);

@@ -41,7 +41,7 @@ typedef struct Srv {
     char log[64]; /* its stderr */
 } Srv;
 
-static void srv_start(Srv *s)
+static void srv_start_with(Srv *s, const char *opt, const char *val)
 {
     int sv[2];
     int log;
@@ -59,12 +59,17 @@ static void srv_start(Srv *s)
         dup2(log, 2);
         snprintf(fd, sizeof(fd), "%d", sv[0]);
         execl(edu_tb, edu_tb, "serve", "--backend", "cmodel", "--fd", fd,
-              "--quiet", (char *)NULL);
+              "--quiet", opt, val, (char *)NULL);
         _exit(127);
     }
     close(log);
     close(sv[0]);
     s->fd = sv[1];
+}
+
+static void srv_start(Srv *s)
+{
+    srv_start_with(s, NULL, NULL);
 }
 
 /* Its exit status once the peer is gone (a signal fails the test). */
@@ -427,6 +432,28 @@ static void test_a_region_past_its_file_is_not_mapped(void **st)
     close(small);
 }
 
+static void test_unwritable_record_is_refused_before_serving(void **st)
+{
+    Srv s;
+
+    (void)st;
+    srv_start_with(&s, "--record", "/nonexistent-dir/r.qtest");
+    srv_closed(&s);
+    assert_int_equal(srv_end(&s), 1);
+    srv_said_has(&s, "--record: cannot write '/nonexistent-dir/r.qtest'");
+}
+
+static void test_qtest_socket_in_use_is_refused_before_serving(void **st)
+{
+    Srv s;
+
+    (void)st;
+    srv_start_with(&s, "--qtest-socket", "/dev/null");
+    srv_closed(&s);
+    assert_int_equal(srv_end(&s), 1);
+    srv_said_has(&s, "--qtest-socket: cannot listen on /dev/null");
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +472,8 @@ int main(int argc, char **argv)
             test_device_reset_in_the_middle_starts_the_device_again),
         cmocka_unit_test(test_dma_reads_and_writes_the_shared_memory),
         cmocka_unit_test(test_a_region_past_its_file_is_not_mapped),
+        cmocka_unit_test(test_unwritable_record_is_refused_before_serving),
+        cmocka_unit_test(test_qtest_socket_in_use_is_refused_before_serving),
     };
 
     if (argc != 2) {
