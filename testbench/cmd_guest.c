@@ -40,6 +40,7 @@ typedef struct Guest {
     const char *initrd;
     const char *append;
     const char *vcd_path;
+    const char *record_path;
     unsigned timeout_s;
     bool quiet;
     char **qemu_args; /* after -- */
@@ -56,7 +57,8 @@ void guest_help(FILE *f)
           "FILE]\n"
           "                    [--machine q35] [--append TEXT] [--timeout "
           "SEC]\n"
-          "                    [--vcd FILE] [--quiet] [-- QEMU ARGS]\n"
+          "                    [--vcd FILE] [--record FILE] [--quiet] [-- QEMU "
+          "ARGS]\n"
           "\n"
           "Boots the guest image on qemu-system-x86_64 (TCG, q35, 256 MiB "
           "of memfd\n"
@@ -77,6 +79,8 @@ void guest_help(FILE *f)
           "  --append TEXT   more kernel command line\n"
           "  --timeout SEC   stop QEMU after SEC seconds (default 600)\n"
           "  --vcd FILE      the view's waveforms\n"
+          "  --record FILE   the guest's accesses as qtest lines (edu-tb "
+          "serve)\n"
           "  --quiet         the server counts guest errors, says less\n"
           "  -- QEMU ARGS    passed to QEMU after its own\n"
           "  -h, --help      this help\n"
@@ -187,6 +191,8 @@ static int guest_parse(Guest *g, int argc, char **argv)
             g->append = v;
         } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
             g->vcd_path = v;
+        } else if ((v = cli_option(argc, argv, &i, "--record", &missing))) {
+            g->record_path = v;
         } else if ((v = cli_option(argc, argv, &i, "--machine", &missing))) {
             if (strcmp(v, "q35") != 0) {
                 return guest_usage("--machine %s: only q35 (on pc the "
@@ -217,8 +223,9 @@ static int guest_parse(Guest *g, int argc, char **argv)
         backend_open(g->backend, NULL, err, sizeof(err));
         return guest_usage("%s", err);
     }
-    if (g->vcd_path && !*g->vcd_path) {
-        return guest_usage("--vcd needs a file name, not ''%s", "");
+    if ((g->vcd_path && !*g->vcd_path) ||
+        (g->record_path && !*g->record_path)) {
+        return guest_usage("a file name cannot be ''%s", "");
     }
     if (!g->kernel) {
         snprintf(g->kernel_buf, sizeof(g->kernel_buf), "%s/vmlinuz",
@@ -246,8 +253,15 @@ static int guest_parse(Guest *g, int argc, char **argv)
                 g->initrd, strerror(errno));
         return 2;
     }
-    if (g->vcd_path && strcmp(g->backend, "qemu") == 0) {
-        fprintf(stderr, "edu-tb guest: --vcd: QEMU draws no waveforms\n");
+    if ((g->vcd_path || g->record_path) && strcmp(g->backend, "qemu") == 0) {
+        fprintf(stderr,
+                "edu-tb guest: --%s: QEMU's own edu is not served "
+                "by edu-tb (it draws no waveforms, records nothing)\n",
+                g->vcd_path ? "vcd" : "record");
+        return 1;
+    }
+    if (g->record_path && output_check(g->record_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "edu-tb guest: --record: %s\n", err);
         return 1;
     }
     if (g->vcd_path && output_check(g->vcd_path, err, sizeof(err)) < 0) {
@@ -360,6 +374,7 @@ static pid_t guest_start_server(const Guest *g, int sock, int listen_fd,
                            .qtest_listen_fd = listen_fd,
                            .slot = GUEST_SLOT,
                            .vcd_path = g->vcd_path,
+                           .record_path = g->record_path,
                            .quiet = g->quiet};
 
         _exit(serve_run(&cfg));

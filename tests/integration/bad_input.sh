@@ -186,8 +186,10 @@ bad 2 "cannot read the kernel adir: Is a directory" \
     guest --kernel adir --initrd afile
 bad 2 "cannot read the initrd /nonexistent" \
     guest --kernel afile --initrd /nonexistent
-bad 2 "--vcd needs a file name" guest --kernel afile --initrd afile --vcd ''
-bad 1 "QEMU draws no waveforms" \
+bad 2 "a file name cannot be ''" guest --kernel afile --initrd afile --vcd ''
+bad 2 "a file name cannot be ''" guest --kernel afile --initrd afile --record=
+bad 1 "'adir' is a directory" guest --kernel afile --initrd afile --record adir
+bad 1 "it draws no waveforms" \
     guest --backend qemu --kernel afile --initrd afile --vcd x.vcd
 bad 1 "'adir' is a directory" guest --kernel afile --initrd afile --vcd adir
 bad 1 "no-such-qemu is not installed (install it:" EDU_QEMU=no-such-qemu \
