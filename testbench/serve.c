@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -178,16 +179,17 @@ static bool serve_qt_connect(Server *s, int wait_ms)
     return s->qt_fd >= 0;
 }
 
-/* Reads qtest's answers: waits up to wait_ms for the first, takes what is
- * there.  An answer other than OK is said; IRQ lines are not answers. */
-static void serve_qt_read(Server *s, int wait_ms)
+/* Reads qtest's answers: waits up to wait_ms for data, takes what is
+ * there; false when none came.  An answer other than OK is said; IRQ
+ * lines are not answers. */
+static bool serve_qt_read(Server *s, int wait_ms)
 {
     struct pollfd pfd = {.fd = s->qt_fd, .events = POLLIN};
     ssize_t n;
     char *nl;
 
     if (s->qt_fd < 0 || poll(&pfd, 1, wait_ms) <= 0) {
-        return;
+        return false;
     }
     n = read(s->qt_fd, s->qt_buf + s->qt_len,
              sizeof(s->qt_buf) - 1 - s->qt_len);
@@ -198,7 +200,7 @@ static void serve_qt_read(Server *s, int wait_ms)
         close(s->qt_fd);
         s->qt_fd = -1;
         s->qt_due = 0;
-        return;
+        return true;
     }
     s->qt_len += (size_t)n;
     s->qt_buf[s->qt_len] = '\0';
@@ -218,16 +220,23 @@ static void serve_qt_read(Server *s, int wait_ms)
     if (s->qt_len == sizeof(s->qt_buf) - 1) {
         s->qt_len = 0; /* a line longer than any answer: dropped */
     }
+    return true;
 }
 
 /* Every answer due, each within SERVE_QTEST_WAIT_MS. */
 static void serve_qt_drain(Server *s)
 {
-    while (s->qt_fd >= 0 && s->qt_due) {
-        unsigned due = s->qt_due;
+    struct timespec t;
+    int64_t end;
 
-        serve_qt_read(s, SERVE_QTEST_WAIT_MS);
-        if (s->qt_due == due && s->qt_fd >= 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    end = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + SERVE_QTEST_WAIT_MS;
+    while (s->qt_fd >= 0 && s->qt_due) {
+        int64_t left;
+
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        left = end - ((int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+        if (left <= 0 || !serve_qt_read(s, (int)left)) {
             serve_log(s, "qtest: no answer to set_irq_in in %d ms; going on",
                       SERVE_QTEST_WAIT_MS);
             return;

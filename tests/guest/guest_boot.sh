@@ -9,7 +9,7 @@ set -u
 tb=$1 view=$2 dir=$3
 for f in vmlinuz initramfs.cpio.gz; do
     if [ ! -r "$dir/$f" ]; then
-        echo "guest_boot: no $dir/$f (build it: scripts/guest-image.sh): skipped"
+        echo "guest_boot: no $dir/$f (scripts/guest-image.sh): skipped"
         exit 77
     fi
 done
