@@ -373,6 +373,9 @@ static pid_t guest_start_server(const Guest *g, int sock, int listen_fd,
         for (int i = 0; i < 3; i++) {
             close(close_fds[i]);
         }
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         ServeConfig cfg = {.backend = g->backend,
                            .fd = sock,
                            .qtest_listen_fd = listen_fd,
@@ -420,40 +423,87 @@ static double guest_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Copies QEMU's console to stdout until it ends or the time is up; the
+/* The children and how the run ended. */
+typedef struct GuestRun {
+    pid_t qemu;
+    pid_t server;      /* -1: QEMU's own edu */
+    int server_status; /* once it ended early (-1: still running) */
+    bool timed_out;
+    int signal; /* the SIGINT, SIGTERM or SIGHUP that stopped the run */
+} GuestRun;
+
+static volatile sig_atomic_t guest_signal;
+
+static void guest_on_signal(int sig)
+{
+    guest_signal = sig;
+}
+
+/* Whether the run must stop before the console ends: the time is up, a
+ * signal came, or the server ended under QEMU (which would wait for it
+ * forever).  QEMU is stopped then. */
+static bool guest_must_stop(GuestRun *r, double end)
+{
+    int st;
+
+    if (guest_now() >= end) {
+        r->timed_out = true;
+    } else if (guest_signal) {
+        r->signal = guest_signal;
+    } else if (r->server > 0 && r->server_status < 0 &&
+               waitpid(r->server, &st, WNOHANG) == r->server) {
+        r->server_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        r->server = -1;
+        fprintf(stderr,
+                "edu-tb guest: the server ended (status %d) while "
+                "QEMU ran; QEMU stopped\n",
+                r->server_status);
+    } else {
+        return false;
+    }
+    kill(r->qemu, SIGTERM);
+    return true;
+}
+
+/* Copies QEMU's console to stdout until it ends or the run must stop; the
  * verdict it showed.  0: passed; 1 otherwise. */
-static int guest_console(const Guest *g, int fd, pid_t qemu, bool *timed_out)
+static int guest_console(const Guest *g, int fd, GuestRun *r)
 {
     double end = guest_now() + g->timeout_s;
     char line[4096];
     size_t len = 0;
-    bool seen = false;
+    bool seen = false, stopped = false;
     unsigned passed = 0, failed = 0;
 
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        double left = end - guest_now();
+        char buf[4096];
         ssize_t n;
-        char c;
 
-        if (left <= 0) {
-            *timed_out = true;
-            kill(qemu, SIGTERM);
+        if (guest_must_stop(r, end)) {
+            stopped = true;
             break;
         }
-        if (poll(&pfd, 1, (int)(left * 1000) + 1) <= 0) {
+        if (poll(&pfd, 1, 200) <= 0) {
             continue;
         }
-        n = read(fd, &c, 1);
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
         if (n <= 0) {
             break;
         }
-        fputc(c, stdout);
-        if (c == '\n' || len == sizeof(line) - 1) {
+        fwrite(buf, 1, (size_t)n, stdout);
+        for (ssize_t i = 0; i < n; i++) {
             unsigned p, f;
 
-            fflush(stdout);
+            if (buf[i] != '\n' && len < sizeof(line) - 1) {
+                line[len++] = buf[i];
+                continue;
+            }
             line[len] = '\0';
+            len = 0;
             /* Every verdict counts (one per device tested): the first
              * that is not a pass is kept. */
             if (guest_verdict(line, &p, &f) && (!seen || (!failed && passed))) {
@@ -461,15 +511,17 @@ static int guest_console(const Guest *g, int fd, pid_t qemu, bool *timed_out)
                 passed = p;
                 failed = f;
             }
-            len = 0;
-        } else {
-            line[len++] = c;
         }
+        fflush(stdout);
     }
     fflush(stdout);
-    if (*timed_out) {
+    if (r->timed_out) {
         fprintf(stderr, "edu-tb guest: no end after %u s; QEMU stopped\n",
                 g->timeout_s);
+    } else if (r->signal) {
+        fprintf(stderr, "edu-tb guest: stopped by signal %d\n", r->signal);
+    }
+    if (stopped) {
         return 1;
     }
     if (!seen) {
@@ -518,7 +570,9 @@ static int guest_reap(pid_t pid, unsigned wait_s, const char *what)
 int guest_main(int argc, char **argv)
 {
     Guest g = {.backend = "cmodel", .timeout_s = 600};
-    bool proxy, timed_out = false;
+    GuestRun run = {.server = -1, .server_status = -1};
+    struct sigaction sa = {.sa_handler = guest_on_signal};
+    bool proxy;
     int rc = guest_parse(&g, argc, argv);
     int sv[2] = {-1, -1}, out[2] = {-1, -1}, listen_fd = -1;
     char b0[128], b1[160], b2[1024], b3[8];
@@ -531,6 +585,11 @@ int guest_main(int argc, char **argv)
         return rc;
     }
     proxy = strcmp(g.backend, "qemu") != 0;
+    /* A stop from the terminal reaches QEMU and the server too; this
+     * process stays to clean up (the private directory). */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     if (pipe2(out, O_CLOEXEC) < 0) {
         fprintf(stderr, "edu-tb guest: pipe: %s\n", strerror(errno));
         return 1;
@@ -565,14 +624,19 @@ int guest_main(int argc, char **argv)
         status = 1;
         goto out;
     }
-    status = guest_console(&g, out[0], qemu, &timed_out);
+    run.qemu = qemu;
+    run.server = server;
+    status = guest_console(&g, out[0], &run);
     rc = guest_reap(qemu, 10, "QEMU");
-    if (rc != 0 && !timed_out) {
+    if (rc != 0 && !run.timed_out && !run.signal && run.server_status < 0) {
         fprintf(stderr, "edu-tb guest: QEMU exited with status %d\n", rc);
         status = 1;
     }
-    if (server > 0 && guest_reap(server, 10, "the server") != 0) {
+    if (run.server > 0 && guest_reap(run.server, 10, "the server") != 0) {
         fprintf(stderr, "edu-tb guest: the server failed (see above)\n");
+        status = 1;
+    }
+    if (run.server_status > 0) {
         status = 1;
     }
 out:
