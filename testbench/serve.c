@@ -58,6 +58,7 @@ typedef struct Server {
     bool qt_warned;
     unsigned gsi;
     FILE *rec; /* --record */
+    bool busy; /* the devices still have work after the last settle */
     bool failed;
 } Server;
 
@@ -340,21 +341,25 @@ static int serve_view_failed(Server *s, const char *what)
     return -EIO;
 }
 
-/* Runs the view until its devices are idle; in the record, the time that
- * took as one clock_step. */
+/* Runs the view until its devices are idle, or SERVE_SETTLE_STEPS of
+ * their work (s->busy then: the rest runs while QEMU sends nothing); in
+ * the record, the time that took as one clock_step. */
 static int serve_settle(Server *s)
 {
     EduPlatform *p = s->view;
     uint64_t start = p->ops->now_ns(p);
 
-    for (unsigned i = 0; i < SERVE_SETTLE_STEPS && p->ops->next_event_ns; i++) {
+    s->busy = p->ops->next_event_ns != NULL;
+    for (unsigned i = 0; i < SERVE_SETTLE_STEPS && s->busy; i++) {
         uint64_t at, now = p->ops->now_ns(p);
         int rc = p->ops->next_event_ns(p, &at);
 
         if (rc == -ENOENT) {
+            s->busy = false;
             break;
         }
         if (rc < 0 || p->ops->advance(p, at > now ? at - now : 1) < 0) {
+            s->busy = false;
             return serve_view_failed(s, "running the devices");
         }
     }
@@ -535,6 +540,7 @@ static void serve_reset(Server *s)
 {
     backend_close(s->view);
     s->view = NULL;
+    s->busy = false;
     if (s->rec) {
         serve_record_start(s); /* what came before is another device's */
     }
@@ -662,12 +668,21 @@ static int serve_loop(Server *s)
         char err[256];
         int rc;
 
-        if (poll(pfd, 3, -1) < 0) {
+        rc = poll(pfd, 3, s->busy ? 0 : -1);
+        if (rc < 0) {
             if (errno == EINTR) {
                 continue;
             }
             serve_log(s, "poll: %s", strerror(errno));
             return 1;
+        }
+        if (rc == 0) {
+            /* Idle, with work left: on with it. */
+            if (serve_settle(s) < 0) {
+                return 1;
+            }
+            serve_update_intx(s, true);
+            continue;
         }
         if (pfd[1].revents & POLLIN) {
             serve_resample(s);
