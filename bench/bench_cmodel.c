@@ -18,6 +18,8 @@
 
 #include "edu/host.h"
 
+#include "bench_cli.h"
+
 #define BAR0      0xfe000000u
 #define RAM_SRC   0x00100000u
 #define DMA_BYTES 4096u
@@ -104,21 +106,25 @@ static double bench_memcpy(unsigned long n)
     return (now_s() - t0) / (double)n;
 }
 
+static void usage(FILE *f)
+{
+    fputs("usage: bench-cmodel\nPrints C-model register reads per second "
+          "and the cost of a 4 KiB DMA\nagainst memcpy.  Build with the "
+          "release preset for meaningful figures.\n",
+          f);
+}
+
 int main(int argc, char **argv)
 {
+    static const BenchCli cli = {"bench-cmodel", usage, NULL};
     unsigned long reads = 20000000, dmas = 200000;
     double t_read, t_dma, t_empty, t_copy;
+    const char *operand;
     Host *host;
+    int status;
 
-    if (argc > 1) {
-        int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-
-        fprintf(help ? stdout : stderr,
-                "usage: %s\nPrints C-model register reads per second and "
-                "the cost of a 4 KiB DMA\nagainst memcpy.  Build with "
-                "the release preset for meaningful figures.\n",
-                argv[0]);
-        return help ? 0 : 2;
+    if (!bench_cli(&cli, argc, argv, &operand, &status)) {
+        return status;
     }
     host = make_host();
     bench_reads(host, reads / 10); /* warm up */

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_cli.h"
+
 #ifndef EDU_TB_PATH
 #define EDU_TB_PATH "edu-tb"
 #endif
@@ -246,15 +248,44 @@ static double bench_report(const char *backend, size_t lines,
     return rate;
 }
 
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: bench-qtest [EDU_TB]\n"
+            "Pipes a script of %d qtest requests through 'EDU_TB qtest "
+            "--backend cmodel'\nand prints requests per second; then its "
+            "first %d lines through\n--backend qemu (EDU_QEMU; skipped when "
+            "QEMU is not installed) and the ratio\nof the two rates.  "
+            "EDU_TB: the edu-tb program (default: the one built\nalongside, "
+            "%s).\n",
+            BENCH_LINES, BENCH_QEMU_LINES, EDU_TB_PATH);
+}
+
 int main(int argc, char **argv)
 {
-    const char *tb = argc > 1 ? argv[1] : EDU_TB_PATH;
+    static const BenchCli cli = {"bench-qtest", usage, "EDU_TB"};
+    const char *tb;
     const char *qemu = getenv("EDU_QEMU");
     BenchScript script;
     BenchResult r;
     double cmodel_rate;
     double qemu_rate;
     int failed = 0;
+    int status;
+
+    if (!bench_cli(&cli, argc, argv, &tb, &status)) {
+        return status;
+    }
+    if (!tb) {
+        tb = EDU_TB_PATH;
+    }
+    if (access(tb, X_OK) != 0) {
+        fprintf(stderr,
+                "bench-qtest: EDU_TB '%s' is not an executable "
+                "(see bench-qtest --help)\n",
+                tb);
+        return 2;
+    }
 
     signal(SIGPIPE, SIG_IGN);
     bench_make_script(&script, BENCH_LINES);

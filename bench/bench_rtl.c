@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include "edu/pci_regs.h"
 #include "edu/regs.h"
 #include "edu/rtl.h"
+
+#include "bench_cli.h"
 
 #define BAR0 0xfe000000u
 #define RAM 0x00100000u
@@ -178,9 +181,29 @@ static double icarus(const char *dir, const char *stim, uint64_t *clocks,
     return *clocks ? (double)*clocks / t : 0;
 }
 
+/* CLOCKS: enough for the Icarus run's hundredth to be a few DMAs. */
+#define BENCH_CLOCKS_DEFAULT 4000000
+#define BENCH_CLOCKS_MIN 100000
+#define BENCH_CLOCKS_MAX 10000000000ull
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: bench-rtl [CLOCKS]\n"
+            "Prints the RTL view's PCI clocks per CPU second under "
+            "Verilator, without and\nwith VCD tracing, and under Icarus "
+            "Verilog on the same stimulus.  CLOCKS:\nthe untraced run's "
+            "length (default %d; tracing runs 1/16 of it, Icarus\n1/100), "
+            "from %d to %llu.  EDU_BENCH_KEEP=1 keeps the files.\n",
+            BENCH_CLOCKS_DEFAULT, BENCH_CLOCKS_MIN, BENCH_CLOCKS_MAX);
+}
+
 int main(int argc, char **argv)
 {
-    uint64_t clocks = argc > 1 ? strtoull(argv[1], NULL, 0) : 4000000;
+    static const BenchCli cli = {"bench-rtl", usage, "CLOCKS"};
+    uint64_t clocks = BENCH_CLOCKS_DEFAULT;
+    const char *arg;
+    int status;
     char dir[] = "/tmp/bench-rtl.XXXXXX";
     char vcd[64], stim[64];
     uint64_t n_fast, n_trace, n_rec, n_icarus = 0;
@@ -188,6 +211,22 @@ int main(int argc, char **argv)
     double fast, trace, ivl;
     EduPlatform *rtl;
 
+    if (!bench_cli(&cli, argc, argv, &arg, &status)) {
+        return status;
+    }
+    if (arg) {
+        char *end;
+
+        clocks = strtoull(arg, &end, 0);
+        if (!isdigit((unsigned char)arg[0]) || *end ||
+            clocks < BENCH_CLOCKS_MIN || clocks > BENCH_CLOCKS_MAX) {
+            fprintf(stderr,
+                    "bench-rtl: CLOCKS '%s' is not a number from %d to %llu "
+                    "(see bench-rtl --help)\n",
+                    arg, BENCH_CLOCKS_MIN, BENCH_CLOCKS_MAX);
+            return 2;
+        }
+    }
     if (!mkdtemp(dir)) {
         perror("bench-rtl: mkdtemp");
         return 1;

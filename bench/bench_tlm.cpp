@@ -19,6 +19,8 @@
 #include "platform_tlm.h"
 #include "tlm_sim.h"
 
+#include "bench_cli.h"
+
 extern "C" {
 #include "edu/host.h"
 }
@@ -159,27 +161,38 @@ struct best {
     }
 };
 
+namespace
+{
+
+/* Each figure is the best of this many rounds. */
+constexpr int rounds = 5;
+
+void usage(FILE *f)
+{
+    std::fprintf(f,
+                 "usage: bench-tlm\nPrints register and RAM reads per second "
+                 "through the TLM view against\ndirect C-model calls, "
+                 "with and without the quantum keeper and DMI\n(the best "
+                 "of %d rounds each).  Build with the release preset for "
+                 "meaningful\nfigures.\n",
+                 rounds);
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
+    static const BenchCli cli = {"bench-tlm", usage, nullptr};
     const unsigned long n = 2000000;
     const unsigned long n_slow = 100000;
-    const int rounds = 5;
     const uint64_t ram_word = 0x0123456789abcdefull;
     best t_direct, t_tlm, t_shim, t_noqk, r_direct, r_dmi, r_nodmi;
     char err[256];
+    const char *operand;
+    int status;
 
-    if (argc > 1) {
-        const bool help =
-            !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h");
-
-        std::fprintf(help ? stdout : stderr,
-                     "usage: %s\nPrints register and RAM reads per second "
-                     "through the TLM view against\ndirect C-model calls, "
-                     "with and without the quantum keeper and DMI\n(the best "
-                     "of %d rounds each).  Build with the release preset for "
-                     "meaningful\nfigures.\n",
-                     argv[0], rounds);
-        return help ? 0 : 2;
+    if (!bench_cli(&cli, argc, argv, &operand, &status)) {
+        return status;
     }
 
     /* The C model. */

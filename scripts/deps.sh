@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # Building every view: the C toolchain, SystemC (TLM bridge), Verilator (RTL).
-build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator)
+build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # The main job also drives QEMU's own edu, the reference.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # The tests also use cmocka, Icarus Verilog (the RTL compiles there too)

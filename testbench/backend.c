@@ -55,6 +55,36 @@ static void backend_names(char *buf, size_t len)
     }
 }
 
+void backend_usage(FILE *f)
+{
+    for (const EduPlatformOps *const *ops = backend_table; *ops; ops++) {
+        const char *text = (*ops)->summary;
+        int indent = fprintf(f, "  %-10s ", (*ops)->name);
+
+        /* The summary in lines of at most 79 columns, under each other. */
+        while (*text) {
+            size_t room = 79 - (size_t)indent;
+            size_t n = strlen(text);
+
+            if (n > room) {
+                n = room;
+                while (n > 0 && text[n] != ' ') {
+                    n--;
+                }
+                if (n == 0) {
+                    n = strcspn(text, " ");
+                }
+            }
+            fprintf(f, "%.*s\n", (int)n, text);
+            text += n;
+            text += strspn(text, " ");
+            if (*text) {
+                fprintf(f, "%*s", indent, "");
+            }
+        }
+    }
+}
+
 EduPlatform *backend_open(const char *name, const EduPlatformConfig *cfg,
                           char *err, size_t errlen)
 {

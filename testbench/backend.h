@@ -10,12 +10,15 @@
 #define EDU_TB_BACKEND_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "edu/platform.h"
 
 /* The registry (backend.c): by name; every backend, NULL-terminated. */
 const EduPlatformOps *backend_find(const char *name);
 const EduPlatformOps *const *backend_list(void);
+/* Every backend's name and summary, a line or more each, for --help. */
+void backend_usage(FILE *f);
 
 /* A backend by name, configured by cfg (NULL: all defaults).  NULL on
  * failure, with a one-line reason in err. */

@@ -6,7 +6,8 @@
  * its stdin and stdout, -qtest stdio, one -device edu per configured
  * device, and a BIOS of its own: 64 KiB of HLT whose reset vector is
  * "cli; hlt; jmp back", so that no firmware programs the PCI devices and
- * the platform starts as DESIGN.md section 6 says, with nothing set up.
+ * the platform starts as the qtest platform of docs/edu-tb.md: nothing set
+ * up.
  * Every operation is one or more qtest commands; any answer but OK is an
  * error (-EIO) with QEMU's text.  Every read from QEMU has a time limit, so
  * a hung QEMU cannot hang the testbench.
@@ -15,12 +16,26 @@
  * so clock_step is refused and QEMU's virtual clock follows the wall clock
  * (edu's DMA completes about 100 ms after its command, the factorial runs
  * in a thread).  advance(ns) sleeps that long; now_ns() is the wall time
- * since the start.  INTx is read from the devices' configuration space
- * (STATUS bit 3, COMMAND bit 10), the CONFIG_ADDRESS latch saved and
- * restored around it.  Lines QEMU itself prints on its stdout, which is
- * also the qtest channel (edu 7.2's "EDU: clamping DMA ..."), are skipped
- * and counted as guest errors (printed on stderr unless quiet); that is
- * the only count there is.  Not available: waveforms.
+ * since the start.
+ *
+ * INTA# is QEMU's own pin, as its interrupt controller sees it.  With no
+ * firmware, the PIIX3's PIRQ route registers (0x60..0x63 of 00:01.0) read
+ * 0x80, routing disabled, and no PCI interrupt reaches anything; so at
+ * start the backend routes all four PIRQs to ISA IRQ 11 (as SeaBIOS routes
+ * slot 4's INTA#, PIRQD; all four so that several devices share one
+ * wired-OR line, as on the other views), puts the CONFIG_ADDRESS latch
+ * back to 0 and sends "irq_intercept_in ioapic".  QEMU then writes
+ * "IRQ raise N" / "IRQ lower N" lines on the qtest channel whenever an
+ * input of the I/O APIC changes; intx() is the level of input 11 as of
+ * the last answer read (the lines of other inputs, the PIT's 0, are
+ * skipped).  A line caused by a command comes before its answer; one
+ * from QEMU's factorial thread or DMA timer comes before the answer to
+ * the first command that sees the result.
+ *
+ * Other lines QEMU itself prints on its stdout, which is also the qtest
+ * channel (edu 7.2's "EDU: clamping DMA ..."), are skipped and counted as
+ * guest errors (printed on stderr unless quiet); that is the only count
+ * there is.  Not available: waveforms.
  */
 #define _DEFAULT_SOURCE /* mkdtemp, prctl's PR_ constants, sigtimedwait */
 
@@ -56,6 +71,11 @@
 #define HALT_BIOS_SIZE    0x10000
 #define HALT_BIOS_VECTOR  0xfff0
 
+/* Where the PIIX3's PIRQ route registers are, and the IRQ they get. */
+#define QEMU_PIIX3_DEVFN  PCI_DEVFN(1, 0)
+#define QEMU_PIIX_PIRQC   0x60
+#define QEMU_INTX_GSI     11
+
 typedef struct QemuBackend {
     EduPlatform base;           /* first: the interface's view of it */
     pid_t pid;                  /* 0: not running (any more) */
@@ -77,6 +97,8 @@ typedef struct QemuBackend {
     bool dead;                  /* QEMU exited or stopped answering */
     bool quiet;                 /* do not print QEMU's own messages */
     unsigned long messages;     /* lines of QEMU's own on the qtest pipe */
+    int intx;                   /* I/O APIC input QEMU_INTX_GSI, as last
+                                 * reported by an "IRQ raise/lower" line */
 } QemuBackend;
 
 static const uint8_t halt_bios_vector[] = {0xfa, 0xf4, 0xeb, 0xfd};
@@ -439,6 +461,33 @@ static bool qemu_is_answer(const char *line)
     return false;
 }
 
+/* An "IRQ raise N" / "IRQ lower N" line of the intercepted I/O APIC:
+ * noted (input QEMU_INTX_GSI) or skipped (the others).  False for any
+ * other line. */
+static bool qemu_irq_line(QemuBackend *qb, const char *line)
+{
+    static const char *const words[] = {"IRQ lower ", "IRQ raise "};
+
+    for (int level = 0; level < 2; level++) {
+        size_t n = strlen(words[level]);
+        char *end;
+        long gsi;
+
+        if (strncmp(line, words[level], n) != 0) {
+            continue;
+        }
+        gsi = strtol(line + n, &end, 10);
+        if (end == line + n || *end) {
+            return false;
+        }
+        if (gsi == QEMU_INTX_GSI) {
+            qb->intx = level;
+        }
+        return true;
+    }
+    return false;
+}
+
 /*
  * Sends one command (a whole line, newline included) and reads QEMU's
  * answer; *rest is what follows "OK " (or "" after a bare "OK").
@@ -470,9 +519,11 @@ static int qemu_command(EduPlatform *b, const char *cmd, size_t len,
      * answer.
      */
     while (rc == 0 && !qemu_is_answer(line)) {
-        qb->messages++;
-        if (!qb->quiet) {
-            fprintf(stderr, "qemu: %s\n", line);
+        if (!qemu_irq_line(qb, line)) {
+            qb->messages++;
+            if (!qb->quiet) {
+                fprintf(stderr, "qemu: %s\n", line);
+            }
         }
         rc = qemu_recv_line(b, what, &line);
     }
@@ -709,6 +760,8 @@ static int qemu_mem_write_buf(EduPlatform *b, uint64_t addr, const void *buf,
     return 0;
 }
 
+static int qemu_drain(EduPlatform *b);
+
 static int qemu_advance(EduPlatform *b, uint64_t ns)
 {
     struct timespec left = {
@@ -716,10 +769,10 @@ static int qemu_advance(EduPlatform *b, uint64_t ns)
         .tv_nsec = (long)(ns % 1000000000u),
     };
 
-    (void)b;
     while (nanosleep(&left, &left) < 0 && errno == EINTR) {
     }
-    return 0;
+    /* What QEMU did meanwhile (an IRQ line) is seen at once. */
+    return qemu_drain(b);
 }
 
 static uint64_t qemu_now_ns(EduPlatform *b)
@@ -732,33 +785,66 @@ static uint64_t qemu_now_ns(EduPlatform *b)
            (uint64_t)now.tv_nsec - (uint64_t)qb->start.tv_nsec;
 }
 
-/* INTA#: some edu has STATUS.interrupt set and COMMAND.intx_disable clear. */
-static int qemu_intx(EduPlatform *b)
+/* Takes in the lines QEMU wrote since the last answer, without waiting:
+ * IRQ lines of its own threads and timers, and its messages. */
+static int qemu_drain(EduPlatform *b)
 {
     QemuBackend *qb = qemu_state(b);
-    uint32_t latch;
-    int level = 0;
-    int rc = qemu_io_read(b, PCI_CONFIG_ADDRESS_PORT, 4, &latch);
 
-    for (unsigned i = 0; rc == 0 && i < qb->n_edu; i++) {
-        uint32_t cmd_status;
+    while (!qb->dead) {
+        size_t from = qb->in_skip;
+        bool buffered = qb->in_len > from &&
+                        memchr(qb->in + from, '\n', qb->in_len - from);
+        struct pollfd pfd = {.fd = qb->from_qemu, .events = POLLIN};
+        char *line;
+        int rc;
 
-        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT,
+        if (!buffered && poll(&pfd, 1, 0) <= 0) {
+            break;
+        }
+        /* QEMU writes whole lines: the rest of this one is on its way. */
+        rc = qemu_recv_line(b, "(nothing: its own lines)", &line);
+        if (rc < 0) {
+            return rc;
+        }
+        if (!qemu_irq_line(qb, line)) {
+            qb->messages++;
+            if (!qb->quiet) {
+                fprintf(stderr, "qemu: %s\n", line);
+            }
+        }
+    }
+    return 0;
+}
+
+/* INTA#: the I/O APIC's input 11 (see the top of the file), now. */
+static int qemu_intx(EduPlatform *b)
+{
+    int rc = qemu_drain(b);
+
+    return rc < 0 ? rc : qemu_state(b)->intx;
+}
+
+/* Routes every PIRQ to IRQ QEMU_INTX_GSI and watches the I/O APIC's
+ * inputs; the latch is left as QEMU starts it, 0. */
+static int qemu_watch_intx(EduPlatform *b)
+{
+    int rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT,
                            PCI_CONFIG_ENABLE |
-                           (uint32_t)PCI_DEVFN(qb->slot[i], 0) << 8 |
-                           PCI_COMMAND, 4);
-        if (rc == 0) {
-            rc = qemu_io_read(b, PCI_CONFIG_DATA_PORT, 4, &cmd_status);
-        }
-        if (rc == 0 && (cmd_status >> 16 & PCI_STATUS_INTERRUPT) &&
-            !(cmd_status & PCI_COMMAND_INTX_DISABLE)) {
-            level = 1;
-        }
+                           (uint32_t)QEMU_PIIX3_DEVFN << 8 | QEMU_PIIX_PIRQC,
+                           4);
+
+    if (rc == 0) {
+        rc = qemu_io_write(b, PCI_CONFIG_DATA_PORT,
+                           QEMU_INTX_GSI * 0x01010101u, 4);
     }
     if (rc == 0) {
-        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT, latch, 4);
+        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT, 0, 4);
     }
-    return rc < 0 ? rc : level;
+    if (rc == 0) {
+        rc = qemu_commandf(b, NULL, "irq_intercept_in ioapic");
+    }
+    return rc;
 }
 
 static unsigned long qemu_guest_errors(EduPlatform *b)
@@ -928,6 +1014,9 @@ static int qemu_start(EduPlatform *b, const EduPlatformConfig *cfg)
                                "qemu backend: QEMU says its CPU is %s "
                                "endian",
                                rest);
+    }
+    if (rc == 0) {
+        rc = qemu_watch_intx(b);
     }
     if (rc == 0) {
         clock_gettime(CLOCK_MONOTONIC, &qb->start);

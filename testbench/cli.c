@@ -1,33 +1,33 @@
 /*
- * Command-line pieces every edu-tb command shares.
+ * The option parser every edu-tb command shares (cli.h).
  */
+#define _GNU_SOURCE /* getopt_long */
+
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-const char *cli_option(int argc, char **argv, int *i, const char *name,
-                       bool *missing)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
+/* getopt_long's answer for option i of the table (above every char). */
+#define CLI_VAL_BASE 0x100
+/* The longest table a command has, with room for --help. */
+#define CLI_MAX_OPTIONS 31
 
-    if (strncmp(arg, name, n) != 0) {
-        return NULL;
-    }
-    if (arg[n] == '=') {
-        return arg + n + 1;
-    }
-    if (arg[n] != '\0') {
-        return NULL;
-    }
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+int cli_usage(const CliCommand *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "edu-tb %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see edu-tb %s --help)\n", cmd->name);
+    return 2;
 }
 
 bool cli_u64(const char *text, uint64_t min, uint64_t max, uint64_t *val)
@@ -47,23 +47,110 @@ bool cli_u64(const char *text, uint64_t min, uint64_t max, uint64_t *val)
     return true;
 }
 
-size_t cli_name_len(const char *arg)
+/* The table's option that 'arg' ("--name" or "--name=VALUE") spells in
+ * full, or -1: getopt_long would take "--back" for "--backend". */
+static int cli_find(const CliCommand *cmd, const char *arg)
 {
-    return strcspn(arg, "=");
-}
+    size_t n;
 
-bool cli_repeated(CliSeen *seen, const char *arg)
-{
-    size_t n = cli_name_len(arg);
-
-    for (unsigned i = 0; i < seen->n; i++) {
-        if (cli_name_len(seen->arg[i]) == n &&
-            strncmp(seen->arg[i], arg, n) == 0) {
-            return true;
+    if (strncmp(arg, "--", 2) != 0) {
+        return -1;
+    }
+    arg += 2;
+    n = strcspn(arg, "=");
+    for (size_t i = 0; i < cmd->n_options; i++) {
+        if (strlen(cmd->options[i].name) == n &&
+            strncmp(cmd->options[i].name, arg, n) == 0) {
+            return (int)i;
         }
     }
-    if (seen->n < CLI_MAX_SEEN) {
-        seen->arg[seen->n++] = arg;
+    return -1;
+}
+
+/* One option given at 'arg', getopt_long's answer 'c'. */
+static int cli_option(const CliCommand *cmd, const char *arg, int c, bool *seen,
+                      void *opts)
+{
+    int i = cli_find(cmd, arg);
+    const CliOption *o;
+
+    if (i >= 0 && seen[i]) {
+        fprintf(stderr, "edu-tb %s: option '--%s' given twice\n", cmd->name,
+                cmd->options[i].name);
+        return 2;
     }
-    return false;
+    if (i >= 0) {
+        seen[i] = true;
+    }
+    if (c == ':' && i >= 0 && cmd->missing_hint) {
+        return cli_usage(cmd, "option '%s' needs a value", arg);
+    }
+    if (c == ':' && i >= 0) {
+        fprintf(stderr, "edu-tb %s: option '%s' needs a value\n", cmd->name,
+                arg);
+        return 2;
+    }
+    if (i < 0 || c != CLI_VAL_BASE + i) {
+        return cli_usage(cmd, "unknown option '%s'", arg);
+    }
+    o = &cmd->options[i];
+    if (!o->parse) {
+        *(bool *)((char *)opts + o->flag_offset) = true;
+        return 0;
+    }
+    return o->parse(opts, o->has_value ? optarg : NULL);
+}
+
+/* An argument that is not an option (or any after "--"). */
+static int cli_operand(const CliCommand *cmd, const char *arg, void *opts)
+{
+    if (!cmd->operand) {
+        return cli_usage(cmd, "unknown argument '%s'", arg);
+    }
+    return cmd->operand(opts, arg);
+}
+
+int cli_parse(const CliCommand *cmd, int argc, char **argv, void *opts)
+{
+    struct option longopts[CLI_MAX_OPTIONS + 2] = {{0}};
+    bool seen[CLI_MAX_OPTIONS] = {false};
+    size_t n = cmd->n_options;
+    int rc = 0;
+
+    assert(n <= CLI_MAX_OPTIONS);
+    for (size_t i = 0; i < n; i++) {
+        longopts[i] = (struct option){
+            cmd->options[i].name,
+            cmd->options[i].has_value ? required_argument : no_argument, NULL,
+            CLI_VAL_BASE + (int)i};
+    }
+    longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    /* "-": operands in order, as 1; ":": a missing value is ':'.  No
+     * short options: "-h" comes back as '?' and is recognised whole. */
+    optind = 0;
+    opterr = 0;
+    while (rc == 0) {
+        int at = optind ? optind : 1;
+        int c = getopt_long(argc, argv, "-:", longopts, NULL);
+        const char *arg;
+
+        if (c == -1) {
+            break;
+        }
+        arg = argv[at];
+        if (c == 1 && strcmp(optarg, "-") != 0) {
+            rc = cli_operand(cmd, optarg, opts);
+        } else if (c == 1) {
+            rc = cli_usage(cmd, "unknown option '%s'", optarg);
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            cmd->help(stdout);
+            return 1;
+        } else {
+            rc = cli_option(cmd, arg, c, seen, opts);
+        }
+    }
+    for (int i = optind; i < argc && rc == 0; i++) {
+        rc = cli_operand(cmd, argv[i], opts);
+    }
+    return rc;
 }

@@ -36,8 +36,9 @@ typedef struct CompareOptions {
     uint64_t seeds;
     uint64_t count;
     uint64_t devices;
-    bool scenarios;
-    bool random;
+    bool seeded;       /* --seed given */
+    bool no_scenarios; /* --no-scenarios */
+    bool no_random;    /* --no-random */
     bool keep_going;
     bool timing;
     bool verbose;
@@ -105,20 +106,16 @@ void compare_help(FILE *f)
             CMP_DEFAULT_REPLAY);
 }
 
-static int compare_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "edu-tb compare: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see edu-tb compare --help)\n");
-    return 2;
-}
+static const CliCommand compare_cli;
 
-static int compare_parse_backends(CompareOptions *o, const char *list)
+static int compare_parse_backends(void *opts, const char *list)
 {
+    CompareOptions *o = opts;
     char *next = o->backends;
 
     if (strlen(list) >= sizeof(o->backends)) {
-        return compare_usage("%s", "--backends: the list is too long");
+        return cli_usage(&compare_cli, "%s",
+                         "--backends: the list is too long");
     }
     snprintf(o->backends, sizeof(o->backends), "%s", list);
     o->n_views = 0;
@@ -131,112 +128,122 @@ static int compare_parse_backends(CompareOptions *o, const char *list)
             *comma = '\0';
         }
         if (!*name) {
-            return compare_usage("--backends '%s': an empty name", list);
+            return cli_usage(&compare_cli, "--backends '%s': an empty name",
+                             list);
         }
         if (o->n_views == LOCKSTEP_MAX_VIEWS) {
-            return compare_usage("too many backends in '%s'", list);
+            return cli_usage(&compare_cli, "too many backends in '%s'", list);
         }
         if (!backend_find(name)) {
             char err[256];
 
             backend_open(name, NULL, err, sizeof(err));
-            return compare_usage("%s", err);
+            return cli_usage(&compare_cli, "%s", err);
         }
         o->names[o->n_views++] = name;
     }
     if (o->n_views < 2) {
-        return compare_usage("'%s': name at least two backends", list);
+        return cli_usage(&compare_cli, "'%s': name at least two backends",
+                         list);
     }
     return 0;
 }
 
+static int compare_set_seed(void *opts, const char *v)
+{
+    CompareOptions *o = opts;
+
+    o->seeded = true;
+    if (!cli_u64(v, 0, UINT64_MAX, &o->seed)) {
+        return cli_usage(&compare_cli, "--seed '%s' is not a number", v);
+    }
+    return 0;
+}
+
+static int compare_set_seeds(void *opts, const char *v)
+{
+    if (!cli_u64(v, 1, 1000000, &((CompareOptions *)opts)->seeds)) {
+        return cli_usage(&compare_cli,
+                         "--seeds '%s' is not a number from 1 to 1000000", v);
+    }
+    return 0;
+}
+
+static int compare_set_count(void *opts, const char *v)
+{
+    if (!cli_u64(v, 1, 100000000, &((CompareOptions *)opts)->count)) {
+        return cli_usage(&compare_cli,
+                         "--count '%s' is not a number from 1 to 100000000", v);
+    }
+    return 0;
+}
+
+static int compare_set_devices(void *opts, const char *v)
+{
+    if (!cli_u64(v, 1, EDU_PLATFORM_MAX_EDU, &((CompareOptions *)opts)->devices)) {
+        return cli_usage(&compare_cli,
+                         "--devices '%s' is not a number from 1 to 8", v);
+    }
+    return 0;
+}
+
+static int compare_set_replay(void *opts, const char *v)
+{
+    ((CompareOptions *)opts)->replay = v;
+    if (!*v) {
+        return cli_usage(&compare_cli, "%s",
+                         "--replay needs a file name, not ''");
+    }
+    return 0;
+}
+
+static const CliOption compare_options[] = {
+    CLI_VALUE("backends", compare_parse_backends),
+    CLI_VALUE("seed", compare_set_seed),
+    CLI_VALUE("seeds", compare_set_seeds),
+    CLI_VALUE("count", compare_set_count),
+    CLI_VALUE("devices", compare_set_devices),
+    CLI_VALUE("replay", compare_set_replay),
+    CLI_FLAG("no-scenarios", CompareOptions, no_scenarios),
+    CLI_FLAG("no-random", CompareOptions, no_random),
+    CLI_FLAG("keep-going", CompareOptions, keep_going),
+    CLI_FLAG("timing", CompareOptions, timing),
+    CLI_FLAG("verbose", CompareOptions, verbose),
+};
+
+static const CliCommand compare_cli = {
+    .name = "compare",
+    CLI_OPTIONS(compare_options),
+    .help = compare_help,
+    .missing_hint = true,
+};
+
 static int compare_parse(int argc, char **argv, CompareOptions *o)
 {
-    CliSeen seen = {0};
-    bool seeded = false;
     int rc;
 
     *o = (CompareOptions){
         .seeds = CMP_DEFAULT_SEEDS,
         .count = CMP_DEFAULT_COUNT,
         .devices = 1,
-        .scenarios = true,
-        .random = true,
         .replay = CMP_DEFAULT_REPLAY,
     };
     rc = compare_parse_backends(o, CMP_DEFAULT_BACKENDS);
-    for (int i = 1; i < argc && rc == 0; i++) {
-        bool missing = false;
-        const char *v;
-
-        if (strcmp(argv[i], "--") == 0) {
-            /* No operands to take: whatever follows is one too many. */
-            if (i + 1 < argc) {
-                rc = compare_usage("unknown argument '%s'", argv[i + 1]);
-            }
-        } else if (strcmp(argv[i], "-h") == 0 ||
-                   strcmp(argv[i], "--help") == 0) {
-            compare_help(stdout);
-            return 1;
-        } else if (argv[i][0] == '-' && cli_repeated(&seen, argv[i])) {
-            fprintf(stderr, "edu-tb compare: option '%.*s' given twice\n",
-                    (int)cli_name_len(argv[i]), argv[i]);
-            rc = 2;
-        } else if ((v = cli_option(argc, argv, &i, "--backends", &missing))) {
-            rc = compare_parse_backends(o, v);
-        } else if ((v = cli_option(argc, argv, &i, "--seed", &missing))) {
-            if (!cli_u64(v, 0, UINT64_MAX, &o->seed)) {
-                rc = compare_usage("--seed '%s' is not a number", v);
-            }
-            seeded = true;
-        } else if ((v = cli_option(argc, argv, &i, "--seeds", &missing))) {
-            if (!cli_u64(v, 1, 1000000, &o->seeds)) {
-                rc = compare_usage("--seeds '%s' is not a number from 1 "
-                                   "to 1000000", v);
-            }
-        } else if ((v = cli_option(argc, argv, &i, "--count", &missing))) {
-            if (!cli_u64(v, 1, 100000000, &o->count)) {
-                rc = compare_usage("--count '%s' is not a number from 1 "
-                                   "to 100000000", v);
-            }
-        } else if ((v = cli_option(argc, argv, &i, "--devices", &missing))) {
-            if (!cli_u64(v, 1, EDU_PLATFORM_MAX_EDU, &o->devices)) {
-                rc = compare_usage("--devices '%s' is not a number from 1 "
-                                   "to 8", v);
-            }
-        } else if ((v = cli_option(argc, argv, &i, "--replay", &missing))) {
-            o->replay = v;
-            if (!*v) {
-                rc = compare_usage("%s", "--replay needs a file name, not ''");
-            }
-        } else if (strcmp(argv[i], "--no-scenarios") == 0) {
-            o->scenarios = false;
-        } else if (strcmp(argv[i], "--no-random") == 0) {
-            o->random = false;
-        } else if (strcmp(argv[i], "--keep-going") == 0) {
-            o->keep_going = true;
-        } else if (strcmp(argv[i], "--timing") == 0) {
-            o->timing = true;
-        } else if (strcmp(argv[i], "--verbose") == 0) {
-            o->verbose = true;
-        } else if (missing) {
-            rc = compare_usage("option '%s' needs a value", argv[i]);
-        } else {
-            rc = compare_usage(argv[i][0] == '-' ? "unknown option '%s'"
-                                                 : "unknown argument '%s'",
-                               argv[i]);
-        }
+    if (rc == 0) {
+        rc = cli_parse(&compare_cli, argc, argv, o);
     }
-    if (rc == 0 && seeded && o->random &&
+    if (rc == 0 && o->seeded && !o->no_random &&
         o->seeds - 1 > UINT64_MAX - o->seed) {
-        rc = compare_usage("%s", "--seed N --seeds K: the last seed, "
-                                 "N + K - 1, is past 2^64 - 1");
+        rc = cli_usage(&compare_cli, "%s",
+                       "--seed N --seeds K: the last seed, "
+                       "N + K - 1, is past 2^64 - 1");
     }
-    if (rc == 0 && !o->scenarios && !o->random) {
-        rc = compare_usage("%s", "--no-scenarios and --no-random leave "
-                                 "nothing to compare");
+    if (rc == 0 && o->no_scenarios && o->no_random) {
+        rc = cli_usage(&compare_cli, "%s",
+                       "--no-scenarios and --no-random leave "
+                       "nothing to compare");
     }
-    if (rc == 0 && !seeded) {
+    if (rc == 0 && !o->seeded) {
         o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
         o->seed %= 1000000000;
     }
@@ -365,7 +372,8 @@ static void compare_again(const CompareOptions *o, char *buf, size_t len,
 
         snprintf(buf + used, len - used, ",%s", o->names[i]);
     }
-    snprintf(buf + strlen(buf), len - strlen(buf), " %s", extra);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s %s",
+             o->timing ? " --timing" : "", extra);
 }
 
 typedef struct RandomArg {
@@ -438,6 +446,11 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
 {
     EduPlatformConfig cfg = {.quiet = true, .n_edu = (unsigned)o->devices};
+    bool qemu = false;
+
+    for (unsigned i = 0; i < o->n_views; i++) {
+        qemu |= strcmp(o->names[i], "qemu") == 0;
+    }
 
     for (unsigned i = 0; i < cfg.n_edu; i++) {
         cfg.edu_slot[i] = EDU_PLATFORM_FIRST_SLOT + i;
@@ -447,7 +460,9 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
             .rc = {.seed = o->seed + k,
                    .count = o->count,
                    .n_edu = cfg.n_edu,
-                   .edu_slot = cfg.edu_slot},
+                   .edu_slot = cfg.edu_slot,
+                   .dma_mask = random_dma_mask(o->seed + k),
+                   .beyond_qemu72 = !qemu},
         };
         char what[64], extra[160], again[512];
 
@@ -456,6 +471,7 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
                  "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64
                  " --devices %" PRIu64,
                  arg.rc.seed, o->count, o->devices);
+        cfg.dma_mask = arg.rc.dma_mask;
         compare_again(o, again, sizeof(again), extra);
         compare_progress("random streams", (unsigned)k + 1,
                          (unsigned)o->seeds);
@@ -514,17 +530,17 @@ int compare_main(int argc, char **argv)
     for (unsigned i = 1; i < o.n_views; i++) {
         printf(" vs %s", o.names[i]);
     }
-    if (o.random) {
+    if (!o.no_random) {
         printf("; seeds %" PRIu64 "..%" PRIu64 ", %" PRIu64
                " operations each",
                o.seed, o.seed + o.seeds - 1, o.count);
     }
     printf("\n");
     fflush(stdout);
-    if (o.scenarios) {
+    if (!o.no_scenarios) {
         go = compare_scenarios(&o, &t);
     }
-    if (go && o.random) {
+    if (go && !o.no_random) {
         compare_random(&o, &t);
     }
     if (t.sessions) {

@@ -152,80 +152,114 @@ static int guest_usage(const char *fmt, const char *arg)
     return 2;
 }
 
-static int guest_parse(Guest *g, int argc, char **argv)
+static int guest_set_backend(void *opts, const char *v)
 {
-    CliSeen seen = {0};
-    char err[512];
+    ((Guest *)opts)->backend = v;
+    return 0;
+}
+
+static int guest_set_kernel(void *opts, const char *v)
+{
+    ((Guest *)opts)->kernel = v;
+    return 0;
+}
+
+static int guest_set_initrd(void *opts, const char *v)
+{
+    ((Guest *)opts)->initrd = v;
+    return 0;
+}
+
+static int guest_set_append(void *opts, const char *v)
+{
+    ((Guest *)opts)->append = v;
+    return 0;
+}
+
+static int guest_set_vcd(void *opts, const char *v)
+{
+    if (!*v) {
+        return guest_usage("--vcd needs a file name, not ''%s", "");
+    }
+    ((Guest *)opts)->vcd_path = v;
+    return 0;
+}
+
+static int guest_set_record(void *opts, const char *v)
+{
+    if (!*v) {
+        return guest_usage("--record needs a file name, not ''%s", "");
+    }
+    ((Guest *)opts)->record_path = v;
+    return 0;
+}
+
+static int guest_set_machine(void *opts, const char *v)
+{
+    (void)opts;
+    if (strcmp(v, "q35") != 0) {
+        return guest_usage("--machine %s: only q35 (on pc the firmware "
+                           "routes PCI interrupts, so the server cannot know "
+                           "the line)",
+                           v);
+    }
+    return 0;
+}
+
+static int guest_set_timeout(void *opts, const char *v)
+{
     uint64_t n;
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        bool missing = false;
-        const char *v;
+    if (!cli_u64(v, 1, 86400, &n)) {
+        return guest_usage("--timeout needs seconds (1 to 86400), not '%s'", v);
+    }
+    ((Guest *)opts)->timeout_s = (unsigned)n;
+    return 0;
+}
 
-        if (strcmp(arg, "--") == 0) {
+static const CliOption guest_options[] = {
+    CLI_VALUE("backend", guest_set_backend),
+    CLI_VALUE("kernel", guest_set_kernel),
+    CLI_VALUE("initrd", guest_set_initrd),
+    CLI_VALUE("append", guest_set_append),
+    CLI_VALUE("vcd", guest_set_vcd),
+    CLI_VALUE("record", guest_set_record),
+    CLI_VALUE("machine", guest_set_machine),
+    CLI_VALUE("timeout", guest_set_timeout),
+    CLI_FLAG("quiet", Guest, quiet),
+};
+
+static const CliCommand guest_cli = {
+    .name = "guest",
+    CLI_OPTIONS(guest_options),
+    .help = guest_help,
+};
+
+/* The options, and QEMU's after the first "--": 0 to go on, 2 for bad
+ * usage (said on stderr), 1 after --help. */
+static int guest_parse(Guest *g, int argc, char **argv)
+{
+    char err[512];
+    int rc, n_opts = argc;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            n_opts = i;
             g->qemu_args = argv + i + 1;
             g->n_qemu_args = argc - i - 1;
-            if (g->n_qemu_args > GUEST_MAX_QEMU_ARGS) {
-                return guest_usage("too many QEMU arguments (at most 64)%s",
-                                   "");
-            }
             break;
         }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            guest_help(stdout);
-            return 0;
-        }
-        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
-            fprintf(stderr, "edu-tb guest: option '%.*s' given twice\n",
-                    (int)cli_name_len(arg), arg);
-            return 2;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            g->backend = v;
-        } else if ((v = cli_option(argc, argv, &i, "--kernel", &missing))) {
-            g->kernel = v;
-        } else if ((v = cli_option(argc, argv, &i, "--initrd", &missing))) {
-            g->initrd = v;
-        } else if ((v = cli_option(argc, argv, &i, "--append", &missing))) {
-            g->append = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            g->vcd_path = v;
-        } else if ((v = cli_option(argc, argv, &i, "--record", &missing))) {
-            g->record_path = v;
-        } else if ((v = cli_option(argc, argv, &i, "--machine", &missing))) {
-            if (strcmp(v, "q35") != 0) {
-                return guest_usage("--machine %s: only q35 (on pc the "
-                                   "firmware routes PCI interrupts, so the "
-                                   "server cannot know the line)",
-                                   v);
-            }
-        } else if ((v = cli_option(argc, argv, &i, "--timeout", &missing))) {
-            if (!cli_u64(v, 1, 86400, &n)) {
-                return guest_usage("--timeout needs seconds (1 to 86400), "
-                                   "not '%s'",
-                                   v);
-            }
-            g->timeout_s = (unsigned)n;
-        } else if (strcmp(arg, "--quiet") == 0) {
-            g->quiet = true;
-        } else if (missing) {
-            return guest_usage("option '%s' needs a value", arg);
-        } else {
-            fprintf(stderr,
-                    "edu-tb guest: unknown %s '%s' (see edu-tb guest "
-                    "--help)\n",
-                    arg[0] == '-' ? "option" : "argument", arg);
-            return 2;
-        }
+    }
+    if (g->n_qemu_args > GUEST_MAX_QEMU_ARGS) {
+        return guest_usage("too many QEMU arguments (at most 64)%s", "");
+    }
+    rc = cli_parse(&guest_cli, n_opts, argv, g);
+    if (rc) {
+        return rc;
     }
     if (!backend_find(g->backend)) {
         backend_open(g->backend, NULL, err, sizeof(err));
         return guest_usage("%s", err);
-    }
-    if ((g->vcd_path && !*g->vcd_path) ||
-        (g->record_path && !*g->record_path)) {
-        return guest_usage("a file name cannot be ''%s", "");
     }
     if (!g->kernel) {
         snprintf(g->kernel_buf, sizeof(g->kernel_buf), "%s/vmlinuz",
@@ -253,6 +287,14 @@ static int guest_parse(Guest *g, int argc, char **argv)
                 g->initrd, strerror(errno));
         return 2;
     }
+    return 0;
+}
+
+/* What can only fail at run time: 0, or 1 (said on stderr). */
+static int guest_check(const Guest *g)
+{
+    char err[512];
+
     if ((g->vcd_path || g->record_path) && strcmp(g->backend, "qemu") == 0) {
         fprintf(stderr,
                 "edu-tb guest: --%s: QEMU's own edu is not served "
@@ -276,7 +318,7 @@ static int guest_parse(Guest *g, int argc, char **argv)
                 guest_qemu_binary());
         return 1;
     }
-    return -1; /* go on */
+    return 0;
 }
 
 /* The private directory and the qtest socket the server listens on. */
@@ -581,8 +623,11 @@ int guest_main(int argc, char **argv)
     pid_t server = -1, qemu;
     int status;
 
-    if (rc >= 0) {
-        return rc;
+    if (rc) {
+        return rc == 1 ? 0 : rc;
+    }
+    if (guest_check(&g)) {
+        return 1;
     }
     proxy = strcmp(g.backend, "qemu") != 0;
     /* A stop from the terminal reaches QEMU and the server too; this

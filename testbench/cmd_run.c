@@ -212,85 +212,80 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     backend_close(b);
 }
 
-static int run_usage(const char *fmt, const char *arg)
+/* What run_parse fills in: the options, then the scenarios named. */
+typedef struct RunArgs {
+    RunOptions opt;
+    const Scenario **chosen;
+    size_t n;
+} RunArgs;
+
+static const CliCommand run_cli;
+
+static int run_set_backend(void *args, const char *v)
 {
-    fputs("edu-tb run: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see edu-tb run --help)\n", stderr);
-    return 2;
+    ((RunArgs *)args)->opt.backend = v;
+    return 0;
 }
+
+static int run_set_vcd(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--vcd needs a file name, not ''");
+    }
+    ((RunArgs *)args)->opt.vcd = v;
+    return 0;
+}
+
+static int run_add_scenario(void *args_, const char *name)
+{
+    RunArgs *args = args_;
+    const Scenario *s = scn_find(name);
+
+    if (!s) {
+        fprintf(stderr,
+                "edu-tb run: unknown scenario '%s' (edu-tb "
+                "list shows them)\n",
+                name);
+        return 2;
+    }
+    for (size_t k = 0; k < args->n; k++) {
+        if (args->chosen[k] == s) {
+            return cli_usage(&run_cli, "scenario '%s' named twice", name);
+        }
+    }
+    args->chosen[args->n++] = s;
+    return 0;
+}
+
+static const CliOption run_options[] = {
+    CLI_VALUE("backend", run_set_backend),
+    CLI_VALUE("vcd", run_set_vcd),
+    CLI_FLAG("quiet", RunArgs, opt.quiet),
+    CLI_FLAG("verbose", RunArgs, opt.verbose),
+};
+
+static const CliCommand run_cli = {
+    .name = "run",
+    CLI_OPTIONS(run_options),
+    .help = run_help,
+    .operand = run_add_scenario,
+};
 
 /* The options and scenario names: 0, 2 for bad usage (said on stderr), or
  * 1 after --help. */
-static int run_parse(int argc, char **argv, RunOptions *opt,
-                     const Scenario **chosen, size_t *n)
+static int run_parse(int argc, char **argv, RunArgs *args)
 {
-    CliSeen seen = {0};
-    bool operands = false; /* after "--": scenario names only */
+    int rc = cli_parse(&run_cli, argc, argv, args);
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        bool missing = false;
-        const char *v;
-
-        if (operands || arg[0] != '-') {
-            const Scenario *s = scn_find(arg);
-
-            if (!s) {
-                fprintf(stderr,
-                        "edu-tb run: unknown scenario '%s' (edu-tb "
-                        "list shows them)\n",
-                        arg);
-                return 2;
-            }
-            for (size_t k = 0; k < *n; k++) {
-                if (chosen[k] == s) {
-                    return run_usage("scenario '%s' named twice", arg);
-                }
-            }
-            chosen[(*n)++] = s;
-            continue;
-        }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            run_help(stdout);
-            return 1;
-        }
-        if (strcmp(arg, "--") == 0) {
-            operands = true;
-            continue;
-        }
-        if (cli_repeated(&seen, arg)) {
-            fprintf(stderr, "edu-tb run: option '%.*s' given twice\n",
-                    (int)cli_name_len(arg), arg);
-            return 2;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            opt->backend = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            if (!*v) {
-                return run_usage("%s", "--vcd needs a file name, not ''");
-            }
-            opt->vcd = v;
-        } else if (missing) {
-            fprintf(stderr, "edu-tb run: option '%s' needs a value\n", arg);
-            return 2;
-        } else if (strcmp(arg, "--quiet") == 0) {
-            opt->quiet = true;
-        } else if (strcmp(arg, "--verbose") == 0) {
-            opt->verbose = true;
-        } else {
-            return run_usage("unknown option '%s'", arg);
-        }
-    }
-    if (!backend_find(opt->backend)) {
+    if (rc == 0 && !backend_find(args->opt.backend)) {
         char names[128];
 
         run_backend_names(names, sizeof(names));
         fprintf(stderr, "edu-tb run: unknown backend '%s' (known: %s)\n",
-                opt->backend, names);
+                args->opt.backend, names);
         return 2;
     }
-    return 0;
+    return rc;
 }
 
 /* Whether every waveform file of the run can be written, before any is:
@@ -323,12 +318,13 @@ static bool run_vcd_writable(const RunOptions *opt, const Scenario **chosen,
 
 int run_main(int argc, char **argv)
 {
-    RunOptions opt = {.backend = "cmodel"};
+    RunArgs args = {.opt = {.backend = "cmodel"}};
+    RunOptions opt;
     RunTally tally = {0};
     const Scenario **chosen;
     const Scenario *all;
     size_t n_all;
-    size_t n = 0;
+    size_t n;
     int rc;
 
     all = scn_table(&n_all);
@@ -339,11 +335,14 @@ int run_main(int argc, char **argv)
         fprintf(stderr, "edu-tb run: out of memory\n");
         return 1;
     }
-    rc = run_parse(argc, argv, &opt, chosen, &n);
+    args.chosen = chosen;
+    rc = run_parse(argc, argv, &args);
     if (rc) {
         free(chosen);
         return rc == 1 ? 0 : rc;
     }
+    opt = args.opt;
+    n = args.n;
     if (n == 0) {
         for (size_t i = 0; i < n_all; i++) {
             chosen[n++] = &all[i];
@@ -367,27 +366,13 @@ int run_main(int argc, char **argv)
 
 int list_main(int argc, char **argv)
 {
+    static const CliCommand list_cli = {.name = "list", .help = list_help};
     const Scenario *all;
     size_t n;
+    int rc = cli_parse(&list_cli, argc, argv, NULL);
 
-    bool operands = false; /* after "--" */
-
-    for (int i = 1; i < argc; i++) {
-        if (!operands &&
-            (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
-            list_help(stdout);
-            return 0;
-        }
-        if (!operands && strcmp(argv[i], "--") == 0) {
-            operands = true;
-            continue;
-        }
-        fprintf(stderr,
-                "edu-tb list: unknown %s '%s' (see edu-tb list "
-                "--help)\n",
-                !operands && argv[i][0] == '-' ? "option" : "argument",
-                argv[i]);
-        return 2;
+    if (rc) {
+        return rc == 1 ? 0 : rc;
     }
     all = scn_table(&n);
     for (size_t i = 0; i < n; i++) {

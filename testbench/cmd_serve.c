@@ -54,69 +54,95 @@ void serve_help(FILE *f)
           f);
 }
 
+static int serve_set_backend(void *opts, const char *v)
+{
+    ((ServeConfig *)opts)->backend = v;
+    return 0;
+}
+
+static int serve_set_fd(void *opts, const char *v)
+{
+    uint64_t n;
+
+    if (!cli_u64(v, 0, 1 << 20, &n)) {
+        fprintf(stderr,
+                "edu-tb serve: --fd needs a file descriptor number, "
+                "not '%s'\n",
+                v);
+        return 2;
+    }
+    ((ServeConfig *)opts)->fd = (int)n;
+    return 0;
+}
+
+static int serve_set_slot(void *opts, const char *v)
+{
+    uint64_t n;
+
+    if (!cli_u64(v, 1, 24, &n)) {
+        fprintf(stderr,
+                "edu-tb serve: --slot needs a slot of 1 to 24, not "
+                "'%s'\n",
+                v);
+        return 2;
+    }
+    ((ServeConfig *)opts)->slot = (unsigned)n;
+    return 0;
+}
+
+/* A file name: not ''. */
+static int serve_file(const char *opt, const char *v, const char **to)
+{
+    if (!*v) {
+        fprintf(stderr, "edu-tb serve: --%s needs a file name, not ''\n", opt);
+        return 2;
+    }
+    *to = v;
+    return 0;
+}
+
+static int serve_set_qtest(void *opts, const char *v)
+{
+    return serve_file("qtest-socket", v, &((ServeConfig *)opts)->qtest_path);
+}
+
+static int serve_set_vcd(void *opts, const char *v)
+{
+    return serve_file("vcd", v, &((ServeConfig *)opts)->vcd_path);
+}
+
+static int serve_set_record(void *opts, const char *v)
+{
+    return serve_file("record", v, &((ServeConfig *)opts)->record_path);
+}
+
+static const CliOption serve_options[] = {
+    CLI_VALUE("backend", serve_set_backend),
+    CLI_VALUE("fd", serve_set_fd),
+    CLI_VALUE("slot", serve_set_slot),
+    CLI_VALUE("qtest-socket", serve_set_qtest),
+    CLI_VALUE("vcd", serve_set_vcd),
+    CLI_VALUE("record", serve_set_record),
+    CLI_FLAG("quiet", ServeConfig, quiet),
+};
+
+static const CliCommand serve_cli = {
+    .name = "serve",
+    CLI_OPTIONS(serve_options),
+    .help = serve_help,
+};
+
 int serve_main(int argc, char **argv)
 {
     ServeConfig cfg = {
         .backend = "cmodel", .fd = -1, .qtest_listen_fd = -1, .slot = 4};
-    CliSeen seen = {0};
     const EduPlatformOps *ops;
     struct stat st;
     char err[512];
-    uint64_t n;
+    int rc = cli_parse(&serve_cli, argc, argv, &cfg);
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        bool missing = false;
-        const char *v;
-
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            serve_help(stdout);
-            return 0;
-        }
-        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
-            fprintf(stderr, "edu-tb serve: option '%.*s' given twice\n",
-                    (int)cli_name_len(arg), arg);
-            return 2;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            cfg.backend = v;
-        } else if ((v = cli_option(argc, argv, &i, "--fd", &missing))) {
-            if (!cli_u64(v, 0, 1 << 20, &n)) {
-                fprintf(stderr,
-                        "edu-tb serve: --fd needs a file "
-                        "descriptor number, not '%s'\n",
-                        v);
-                return 2;
-            }
-            cfg.fd = (int)n;
-        } else if ((v = cli_option(argc, argv, &i, "--slot", &missing))) {
-            if (!cli_u64(v, 1, 24, &n)) {
-                fprintf(stderr,
-                        "edu-tb serve: --slot needs a slot of 1 to "
-                        "24, not '%s'\n",
-                        v);
-                return 2;
-            }
-            cfg.slot = (unsigned)n;
-        } else if ((v = cli_option(argc, argv, &i, "--qtest-socket",
-                                   &missing))) {
-            cfg.qtest_path = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            cfg.vcd_path = v;
-        } else if ((v = cli_option(argc, argv, &i, "--record", &missing))) {
-            cfg.record_path = v;
-        } else if (strcmp(arg, "--quiet") == 0) {
-            cfg.quiet = true;
-        } else if (missing) {
-            fprintf(stderr, "edu-tb serve: option '%s' needs a value\n", arg);
-            return 2;
-        } else {
-            fprintf(stderr,
-                    "edu-tb serve: unknown %s '%s' (see edu-tb serve "
-                    "--help)\n",
-                    arg[0] == '-' ? "option" : "argument", arg);
-            return 2;
-        }
+    if (rc) {
+        return rc == 1 ? 0 : rc;
     }
     ops = backend_find(cfg.backend);
     if (!ops) {
@@ -130,12 +156,6 @@ int serve_main(int argc, char **argv)
                 "is QEMU's own edu); serve cmodel, tlm, rtl or "
                 "rtl-stress\n",
                 cfg.backend);
-        return 2;
-    }
-    if ((cfg.qtest_path && !*cfg.qtest_path) ||
-        (cfg.vcd_path && !*cfg.vcd_path) ||
-        (cfg.record_path && !*cfg.record_path)) {
-        fprintf(stderr, "edu-tb serve: a file name cannot be ''\n");
         return 2;
     }
     if (cfg.fd < 0) {

@@ -28,6 +28,7 @@ typedef struct Lockstep {
     int error;                  /* first failure of a view, sticky */
     char error_text[512];
     bool diverged;
+    bool diverged_intx;         /* ... on INTA#, not on the answer */
     unsigned long diverged_at;  /* 1-based operation number */
     char divergence[512];       /* what differed, in words */
     uint64_t diverged_value[LOCKSTEP_MAX_VIEWS]; /* each view's answer */

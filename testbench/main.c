@@ -58,9 +58,7 @@ static void tb_usage(FILE *f)
           "\n"
           "backends (--backend NAME):\n",
           f);
-    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
-        fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
-    }
+    backend_usage(f);
 }
 
 static const TbCommand *tb_find(const char *name)

@@ -50,6 +50,8 @@ typedef struct OpResult {
     uint64_t value;             /* IN, READ; WAIT: the last value read */
     bool timed_out;             /* WAIT */
     uint64_t ns;                /* time the operation took on the view */
+    int intx;                   /* INTA# after it (lockstep fills it in;
+                                 * -1: not looked at) */
     uint8_t data[OP_BUF_MAX];   /* READ_BUF */
 } OpResult;
 

@@ -8,9 +8,16 @@
  * QEMU's exact text.  Where QEMU asserts (a missing or bad argument, a
  * read of 0 bytes, a port past 0xffff) or would use memory it never
  * filled (bad hex or base64 data, too little base64 data), the answer here
- * is "FAIL <reason>" and the session goes on.  Not here: QEMU's IRQ
- * interception (irq_intercept_in/out, set_irq_in) and module_load, which
- * answer as unknown commands.
+ * is "FAIL <reason>" and the session goes on.
+ *
+ * IRQ interception as QEMU's pc machine has it: the one device is the I/O
+ * APIC ("ioapic", "/machine/i440fx/ioapic"), whose input 11 is the
+ * view's INTA# (QEMU's PIIX3 with its PIRQs routed to IRQ 11).  Once its
+ * inputs are intercepted, a change of an input, by the view's INTA# or
+ * by set_irq_in, is an "IRQ raise N" / "IRQ lower N" line before the
+ * answer of the request that caused it (QEMU's qtest_irq_handler: a line
+ * when the level differs from the last one reported).  Not here:
+ * module_load, answered as an unknown command.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -30,7 +37,7 @@
 #include "output.h"
 #include "qtest.h"
 
-#define QTEST_MAX_WORDS 4           /* the most any command looks at */
+#define QTEST_MAX_WORDS 5           /* the most any command looks at */
 #define QTEST_CHUNK ((size_t)65536) /* bytes per backend transfer */
 #define QTEST_MAX_READ (16u << 20)  /* read and b64read answer in one line */
 #define QTEST_IN_START 65536        /* first size of the input buffer */
@@ -719,6 +726,91 @@ static int qtest_cmd_clock_set(QtestSession *s, const QtestCommand *cmd,
     return qtest_clock_to(s, (int64_t)ns > 0 ? ns : 0, out);
 }
 
+/* ---- interrupts -------------------------------------------------------- */
+
+/* Whether PATH names the I/O APIC, as QEMU's object_resolve_path finds
+ * it on the pc machine (a partial path is enough). */
+static bool qtest_is_ioapic(const QtestWord *w)
+{
+    return qtest_word_is(w, "ioapic") || qtest_word_is(w, "i440fx/ioapic") ||
+           qtest_word_is(w, "/machine/i440fx/ioapic");
+}
+
+/* Input n of the intercepted I/O APIC goes to 'level': a line when it
+ * differs from the last one reported (QEMU's qtest_irq_handler). */
+static void qtest_irq_set(QtestSession *s, unsigned n, int level, FILE *out)
+{
+    if (s->intercepting_in && s->irq_level[n] != level) {
+        s->irq_level[n] = level;
+        fprintf(out, "IRQ %s %u\n", level ? "raise" : "lower", n);
+    }
+}
+
+static int qtest_cmd_irq_intercept(QtestSession *s, const QtestCommand *cmd,
+                                   const QtestRequest *req, FILE *out)
+{
+    if (!qtest_is_ioapic(&req->word[1])) {
+        return qtest_fail(s, out, "Unknown device");
+    }
+    /* Again on the same device: OK, whichever way it was first. */
+    if (!s->intercepted) {
+        s->intercepted = true;
+        /* The I/O APIC has inputs only: out intercepts nothing. */
+        s->intercepting_in = cmd->size == 1;
+        s->intx = s->backend->ops->intx(s->backend);
+    }
+    fputs("OK\n", out);
+    return 0;
+}
+
+static int qtest_cmd_set_irq_in(QtestSession *s, const QtestCommand *cmd,
+                                const QtestRequest *req, FILE *out)
+{
+    uint64_t n, level;
+    int rc;
+
+    (void)cmd;
+    if (!qtest_is_ioapic(&req->word[1])) {
+        return qtest_fail(s, out, "Unknown device");
+    }
+    rc = qtest_number(s, &req->word[3], true, &n, out);
+    if (rc == 0) {
+        rc = qtest_number(s, &req->word[4], true, &level, out);
+    }
+    if (rc) {
+        return rc;
+    }
+    /* QEMU asserts on a GPIO the device does not have. */
+    if (!qtest_word_is(&req->word[2], "unnamed-gpio-in") ||
+        (int64_t)n < 0 || n >= QTEST_IRQ_PINS) {
+        return qtest_fail(s, out, "no input %.*s %" PRIi64,
+                          (int)(req->word[2].len > 40 ? 40
+                                                      : req->word[2].len),
+                          req->word[2].p, (int64_t)n);
+    }
+    if ((int64_t)level < INT32_MIN || (int64_t)level > INT32_MAX) {
+        return qtest_fail(s, out, "bad number '%.*s'",
+                          (int)(req->word[4].len > 40 ? 40
+                                                      : req->word[4].len),
+                          req->word[4].p);
+    }
+    qtest_irq_set(s, (unsigned)n, (int)(int64_t)level, out);
+    fputs("OK\n", out);
+    return 0;
+}
+
+/* After a request: the view's INTA# into input QTEST_INTX_GSI, as QEMU's
+ * PIIX3 passes on each change of the line. */
+static void qtest_irq_follow(QtestSession *s, FILE *out)
+{
+    int level = s->backend->ops->intx(s->backend);
+
+    if (level >= 0 && level != s->intx) {
+        s->intx = level;
+        qtest_irq_set(s, QTEST_INTX_GSI, level, out);
+    }
+}
+
 /* In the order QEMU tests them; the commonest first would not pay. */
 static const QtestCommand qtest_commands[] = {
     {"outb", "ADDR VALUE", 2, 1, qtest_cmd_out},
@@ -743,6 +835,10 @@ static const QtestCommand qtest_commands[] = {
     {"endianness", "", 0, 0, qtest_cmd_endianness},
     {"clock_step", "[NS]", 0, 0, qtest_cmd_clock_step},
     {"clock_set", "NS", 1, 0, qtest_cmd_clock_set},
+    /* size: 1 for in, 0 for out */
+    {"irq_intercept_out", "QOM-PATH", 1, 0, qtest_cmd_irq_intercept},
+    {"irq_intercept_in", "QOM-PATH", 1, 1, qtest_cmd_irq_intercept},
+    {"set_irq_in", "QOM-PATH NAME NUM LEVEL", 4, 0, qtest_cmd_set_irq_in},
 };
 
 /* ---- the session ------------------------------------------------------ */
@@ -763,6 +859,29 @@ void qtest_session_fini(QtestSession *s)
     free(s->text);
     s->data = NULL;
     s->text = NULL;
+}
+
+/* A request while the I/O APIC's inputs are intercepted: the lines of
+ * what changed while it ran come before its answer, as on QEMU. */
+static int qtest_run_watched(QtestSession *s, const QtestCommand *cmd,
+                             const QtestRequest *req, FILE *out)
+{
+    char *answer = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&answer, &len);
+    int rc;
+
+    if (!f) {
+        return qtest_fail(s, out, "out of memory");
+    }
+    rc = cmd->run(s, cmd, req, f);
+    fclose(f);
+    qtest_irq_follow(s, out);
+    if (answer) {
+        fwrite(answer, 1, len, out);
+    }
+    free(answer);
+    return rc;
 }
 
 int qtest_execute_line(QtestSession *s, const char *line, FILE *out)
@@ -802,6 +921,8 @@ int qtest_execute_line(QtestSession *s, const char *line, FILE *out)
         }
         if (req.n_words < 1 + cmd->n_args) {
             rc = qtest_fail(s, out, "usage: %s %s", cmd->name, cmd->args);
+        } else if (s->intercepting_in) {
+            rc = qtest_run_watched(s, cmd, &req, out);
         } else {
             rc = cmd->run(s, cmd, &req, out);
         }
@@ -934,9 +1055,7 @@ void qtest_help(FILE *f)
         fprintf(f, "  %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
     }
     fputs("\nbackends:\n", f);
-    for (const EduPlatformOps *const *ops = backend_list(); *ops; ops++) {
-        fprintf(f, "  %-8s %s\n", (*ops)->name, (*ops)->summary);
-    }
+    backend_usage(f);
     fputs("\nA malformed request answers FAIL and the session goes on.  "
           "See docs/edu-tb.md.\n",
           f);
@@ -977,66 +1096,59 @@ static int qtest_enumerate(EduPlatform *b)
     return rc;
 }
 
+/* What edu-tb qtest's options choose. */
+typedef struct QtestOptions {
+    const char *name; /* the backend */
+    EduPlatformConfig cfg;
+    bool enumerate;
+} QtestOptions;
+
+static int qtest_set_backend(void *opts, const char *v)
+{
+    ((QtestOptions *)opts)->name = v;
+    return 0;
+}
+
+static int qtest_set_vcd(void *opts, const char *v)
+{
+    if (!*v) {
+        fprintf(stderr, "edu-tb qtest: --vcd needs a file name, not ''\n");
+        return 2;
+    }
+    ((QtestOptions *)opts)->cfg.vcd_path = v;
+    return 0;
+}
+
+static const CliOption qtest_options[] = {
+    CLI_VALUE("backend", qtest_set_backend),
+    CLI_VALUE("vcd", qtest_set_vcd),
+    CLI_FLAG("enumerate", QtestOptions, enumerate),
+    CLI_FLAG("quiet", QtestOptions, cfg.quiet),
+};
+
+static const CliCommand qtest_cli = {
+    .name = "qtest",
+    CLI_OPTIONS(qtest_options),
+    .help = qtest_help,
+};
+
 int qtest_main(int argc, char **argv)
 {
-    EduPlatformConfig cfg = {0};
-    const char *name = "cmodel";
-    bool enumerate = false;
+    QtestOptions opt = {.name = "cmodel"};
+    EduPlatformConfig cfg;
+    const char *name;
+    bool enumerate;
     QtestSession session;
-    CliSeen seen = {0};
     EduPlatform *b;
     char err[4400];
-    int rc;
+    int rc = cli_parse(&qtest_cli, argc, argv, &opt);
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        bool missing = false;
-        const char *v;
-
-        if (strcmp(arg, "--") == 0 && i + 1 < argc) {
-            /* No operands to take: whatever follows is one too many. */
-            fprintf(stderr,
-                    "edu-tb qtest: unknown argument '%s' (see edu-tb "
-                    "qtest --help)\n",
-                    argv[i + 1]);
-            return 2;
-        }
-        if (strcmp(arg, "--") == 0) {
-            continue;
-        }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            qtest_help(stdout);
-            return 0;
-        }
-        if (arg[0] == '-' && cli_repeated(&seen, arg)) {
-            fprintf(stderr, "edu-tb qtest: option '%.*s' given twice\n",
-                    (int)cli_name_len(arg), arg);
-            return 2;
-        }
-        if ((v = cli_option(argc, argv, &i, "--backend", &missing))) {
-            name = v;
-        } else if ((v = cli_option(argc, argv, &i, "--vcd", &missing))) {
-            if (!*v) {
-                fprintf(stderr, "edu-tb qtest: --vcd needs a file name, "
-                                "not ''\n");
-                return 2;
-            }
-            cfg.vcd_path = v;
-        } else if (strcmp(arg, "--enumerate") == 0) {
-            enumerate = true;
-        } else if (strcmp(arg, "--quiet") == 0) {
-            cfg.quiet = true;
-        } else if (missing) {
-            fprintf(stderr, "edu-tb qtest: option '%s' needs a value\n", arg);
-            return 2;
-        } else {
-            fprintf(stderr,
-                    "edu-tb qtest: unknown %s '%s' (see edu-tb "
-                    "qtest --help)\n",
-                    arg[0] == '-' ? "option" : "argument", arg);
-            return 2;
-        }
+    if (rc) {
+        return rc == 1 ? 0 : rc;
     }
+    cfg = opt.cfg;
+    name = opt.name;
+    enumerate = opt.enumerate;
     if (!backend_find(name)) {
         backend_open(name, &cfg, err, sizeof(err));
         fprintf(stderr, "edu-tb qtest: %s\n", err);

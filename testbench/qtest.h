@@ -10,6 +10,7 @@
 #ifndef EDU_TB_QTEST_H
 #define EDU_TB_QTEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +22,19 @@
 /* The longest request line (a write of 32 MiB in hex fits). */
 #define QTEST_MAX_LINE ((size_t)64 << 20)
 
+/* The I/O APIC's inputs, and the one INTA# reaches on QEMU's pc machine
+ * with its PIRQs routed to IRQ 11 (the qemu backend routes them so). */
+#define QTEST_IRQ_PINS 24
+#define QTEST_INTX_GSI 11
+
 typedef struct QtestSession {
     EduPlatform *backend;
+    /* irq_intercept_in/out: the intercepted device, and whether its
+     * inputs are watched (then "IRQ raise N" / "IRQ lower N" lines) */
+    bool intercepted;
+    bool intercepting_in;
+    int irq_level[QTEST_IRQ_PINS];  /* each input as last reported */
+    int intx;                       /* the view's INTA# as last seen */
     uint8_t *data;                /* scratch: one chunk of a transfer */
     char *text;                   /* scratch: its hex or base64 */
     unsigned long requests;       /* lines answered */

@@ -32,6 +32,8 @@ typedef struct RndDevice {
 
 typedef struct Rnd {
     Lockstep *ls;
+    const RandomConfig *cfg;
+    uint64_t dma_mask;          /* the devices' */
     uint64_t state;
     unsigned n_dev;
     RndDevice dev[EDU_PLATFORM_MAX_EDU];
@@ -345,28 +347,42 @@ static void rnd_fill(Rnd *r, uint8_t *buf, unsigned len)
     }
 }
 
-/* A DMA in range that QEMU 7.2 survives: count >= 1 and the buffer-side
- * end strictly below 0x41000. */
+/* A DMA in range: count >= 1 and, unless the stream goes beyond what
+ * QEMU 7.2 survives, the buffer-side end strictly below 0x41000.  The RAM
+ * side is under the devices' dma_mask, and sometimes given to the device
+ * with bits above the mask set, which it must drop. */
 static void act_dma(Rnd *r)
 {
     RndDevice *d = rnd_device(r);
     unsigned count = 1 + (unsigned)(rnd_chance(r, 70) ? rnd_below(r, 64)
                                                       : rnd_below(r, 4095));
     uint64_t buf = EDU_DMA_BUF_ADDR + rnd_below(r, EDU_DMA_BUF_SIZE - count);
-    uint64_t ram = RND_RAM_BASE + rnd_below(r, RND_RAM_END - RND_RAM_BASE -
+    uint64_t ram_end = r->dma_mask < RND_RAM_END ? r->dma_mask + 1
+                                                 : RND_RAM_END;
+    uint64_t ram = RND_RAM_BASE + rnd_below(r, ram_end - RND_RAM_BASE -
                                                    EDU_DMA_BUF_SIZE);
+    uint64_t ram_dev = ram;
     bool to_ram = rnd_chance(r, 50);
     uint64_t cmd = EDU_DMA_CMD_RUN | (to_ram ? EDU_DMA_CMD_TO_RAM : 0) |
                    (rnd_chance(r, 50) ? EDU_DMA_CMD_IRQ : 0);
     unsigned size = rnd_chance(r, 50) ? 4 : 8;
 
+    if (r->cfg->beyond_qemu72 && rnd_chance(r, 25)) {
+        /* Ends exactly at the buffer's end (QEMU 7.2's off-by-one). */
+        buf = EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE - count;
+    }
+    if (rnd_chance(r, 25)) {
+        /* Above the mask: a 4-byte write keeps only the low 32 bits. */
+        ram_dev |= rnd_next(r) & ~r->dma_mask &
+                   (size == 4 ? 0xffffffffull : ~0ull);
+    }
     r->dmas++;
     if (!to_ram) {
         rnd_fill(r, r->buf, count);
         drv_write_buf(r->ls, ram, r->buf, count);
     }
-    drv_write(r->ls, d->bar0 + EDU_REG_DMA_SRC, to_ram ? buf : ram, size);
-    drv_write(r->ls, d->bar0 + EDU_REG_DMA_DST, to_ram ? ram : buf, size);
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_SRC, to_ram ? buf : ram_dev, size);
+    drv_write(r->ls, d->bar0 + EDU_REG_DMA_DST, to_ram ? ram_dev : buf, size);
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_COUNT, count, size);
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_CMD, cmd, size);
     drv_wait_dma(r->ls, d->bar0 + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
@@ -412,6 +428,41 @@ static void act_msi(Rnd *r)
     rnd_maybe_ack(r, d);
 }
 
+/* INTx disable (COMMAND bit 10) and MSI enable switched, once or a few
+ * times, while an interrupt is pending (mostly): what INTA# does then. */
+static void act_intx_mask(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+
+    if (rnd_chance(r, 75)) {
+        drv_write(r->ls, d->bar0 + EDU_REG_IRQ_RAISE,
+                  1u << rnd_below(r, 32), 4);
+    }
+    for (unsigned k = 1 + (unsigned)rnd_below(r, 3); k; k--) {
+        if (rnd_chance(r, 60)) {
+            drv_cfg_write(r->ls, d->devfn, PCI_COMMAND,
+                          PCI_COMMAND_MEMORY |
+                              (rnd_chance(r, 90) ? PCI_COMMAND_MASTER : 0) |
+                              (rnd_chance(r, 50) ? PCI_COMMAND_INTX_DISABLE
+                                                 : 0),
+                          2);
+        } else {
+            drv_cfg_write(r->ls, d->devfn,
+                          EDU_MSI_CAP_OFFSET + PCI_MSI_FLAGS,
+                          rnd_chance(r, 50) ? PCI_MSI_FLAGS_ENABLE : 0, 2);
+        }
+        if (rnd_chance(r, 30) || k == 1) {
+            rnd_irq_status(r, d);
+        }
+    }
+    if (rnd_chance(r, 30)) {
+        drv_write(r->ls, d->bar0 + EDU_REG_IRQ_RAISE,
+                  1u << rnd_below(r, 32), 4);
+        rnd_irq_status(r, d);
+    }
+    rnd_maybe_ack(r, d);
+}
+
 static void act_ram(Rnd *r)
 {
     uint64_t addr = RND_RAM_BASE + rnd_below(r, RND_RAM_END - RND_RAM_BASE -
@@ -446,7 +497,7 @@ static const RndAction rnd_actions[] = {
     {act_config_read, 14}, {act_config_write, 12}, {act_bar0, 3},
     {act_reg_read, 20},    {act_reg_write, 14},    {act_factorial, 6},
     {act_dma, 4},          {act_irq, 6},           {act_msi, 4},
-    {act_ram, 10},
+    {act_ram, 10},         {act_intx_mask, 4},
 };
 
 static const RndAction *rnd_pick(Rnd *r)
@@ -466,6 +517,14 @@ static const RndAction *rnd_pick(Rnd *r)
     }
 }
 
+uint64_t random_dma_mask(uint64_t seed)
+{
+    Rnd r = {.state = seed ^ 0x6d61736bull}; /* its own sequence: "mask" */
+    unsigned bits = 21 + (unsigned)rnd_below(&r, 12);
+
+    return rnd_chance(&r, 40) ? 0 : (1ull << bits) - 1;
+}
+
 int random_run(Lockstep *ls, const RandomConfig *cfg)
 {
     static const DrvEnumConfig enum_cfg = {
@@ -473,7 +532,8 @@ int random_run(Lockstep *ls, const RandomConfig *cfg)
         .bus_master = true,
     };
     DrvEnumeration found;
-    Rnd r = {.ls = ls, .state = cfg->seed};
+    Rnd r = {.ls = ls, .cfg = cfg, .state = cfg->seed,
+             .dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT};
     unsigned long end;
     int rc;
 

@@ -11,6 +11,7 @@
 #ifndef EDU_TB_RANDOM_H
 #define EDU_TB_RANDOM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lockstep.h"
@@ -20,7 +21,15 @@ typedef struct RandomConfig {
     unsigned long count;        /* operations to issue (after set-up) */
     unsigned n_edu;             /* the platform's edu devices ... */
     const unsigned *edu_slot;   /* ... and their slots */
+    uint64_t dma_mask;          /* the platform's (EduPlatformConfig.dma_mask;
+                                 * 0: the default, 2^28 - 1) */
+    bool beyond_qemu72;         /* also what aborts QEMU 7.2: DMAs whose
+                                 * buffer side ends at 0x41000 */
 } RandomConfig;
+
+/* A dma_mask for a seed's platform: the default or 2^k - 1, k from 21
+ * (RAM from 1 MiB up must fit under it) to 32. */
+uint64_t random_dma_mask(uint64_t seed);
 
 /* Runs one seed's stream on 'ls' (fresh views), up to its first
  * divergence.  0, or a view's error. */

@@ -1,8 +1,8 @@
 /*
  * The named scenarios and the checks they make.
  *
- * Every scenario starts from a platform nobody has programmed (DESIGN.md
- * section 6), sets it up the way firmware would (drv_enumerate, leaving out
+ * Every scenario starts from a platform nobody has programmed (the qtest
+ * platform of docs/edu-tb.md), sets it up the way firmware would (drv_enumerate, leaving out
  * the slot only QEMU populates) and then does what a driver does.  The
  * expected values are the reference's, spelled out below; where a value
  * depends on what the scenario did (the device buffer, RAM), the scenario

@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/edu.h"
 #include "edu/timing.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 struct EduDevice {
     PciFunction pci;            /* first: the bus hands this back */

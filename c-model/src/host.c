@@ -22,12 +22,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "edu/bytes.h"
 #include "edu/host.h"
 #include "edu/host_cpu.h"
 #include "edu/timing.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 struct Host {
     PciBus bus;
@@ -43,23 +41,6 @@ struct Host {
     EduLog log;
     EduDevice *edu[256];
 };
-
-static void store_le(uint8_t *p, uint64_t val, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        p[i] = (uint8_t)(val >> (8 * i));
-    }
-}
-
-static uint64_t load_le(const uint8_t *p, size_t len)
-{
-    uint64_t val = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        val |= (uint64_t)p[i] << (8 * i);
-    }
-    return val;
-}
 
 static uint64_t host_txn_clocks(uint64_t wait, uint64_t beats)
 {
@@ -127,7 +108,7 @@ static void host_trace(Host *host, PciTxnKind kind, uint64_t addr,
         .lane = (unsigned)(addr & 3),
     };
 
-    store_le(bytes, val, n);
+    edu_store_le(bytes, val, n);
     pci_bus_trace(&host->bus, &txn);
 }
 
@@ -215,22 +196,22 @@ static void host_config_data(void *opaque, uint32_t ca, unsigned port_off,
                 kind = write ? PCI_TXN_IO_WRITE : PCI_TXN_IO_READ;
                 addr = PCI_CONFIG_DATA_PORT + port_off;
             }
-            host_trace(host, kind, addr, 0, 0, load_le(buf, n), n);
+            host_trace(host, kind, addr, 0, 0, edu_load_le(buf, n), n);
         }
         return;
     }
     beats = edu_timing_beats(reg, c.len);
     now = host_txn(host, EDU_T_CFG_WAIT, beats);
     if (write) {
-        pci_bus_config_write(&host->bus, devfn, reg, (uint32_t)load_le(buf, n),
-                             (unsigned)n, now);
+        pci_bus_config_write(&host->bus, devfn, reg,
+                             (uint32_t)edu_load_le(buf, n), (unsigned)n, now);
     } else {
         pci_bus_config_read(&host->bus, devfn, reg, (unsigned)n, &val, now);
-        store_le(buf, val, n);
+        edu_store_le(buf, val, n);
     }
     if (host->bus.trace) {
         host_trace(host, kind, ca | port_off, EDU_T_CFG_WAIT, beats,
-                   load_le(buf, n), n);
+                   edu_load_le(buf, n), n);
     }
 }
 
@@ -286,7 +267,7 @@ static void host_unclaimed(Host *host, PciTxnKind kind, uint64_t addr,
         memset(buf, 0xff, n);
     }
     if (host->bus.trace) {
-        host_trace(host, kind, addr, 0, 0, load_le(buf, n), n);
+        host_trace(host, kind, addr, 0, 0, edu_load_le(buf, n), n);
     }
 }
 

@@ -6,30 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/host_cpu.h"
 #include "edu/pci_regs.h"
 
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-
 /* The I/O ports of configuration mechanism #1. */
 #define CONFIG_PORTS_END (PCI_CONFIG_DATA_PORT + 4)
-
-static void store_le(uint8_t *p, uint64_t val, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        p[i] = (uint8_t)(val >> (8 * i));
-    }
-}
-
-static uint64_t load_le(const uint8_t *p, size_t len)
-{
-    uint64_t val = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        val |= (uint64_t)p[i] << (8 * i);
-    }
-    return val;
-}
 
 /* QEMU's memory_access_size(): the widest aligned piece at 'off'. */
 static size_t piece_size(uint64_t off, uint64_t len, size_t max)
@@ -92,11 +74,11 @@ void host_cpu_mem_access(HostCpu *cpu, uint64_t addr, void *buf_, size_t len,
 
             n = piece_size(off, MIN(len, w.size - off), w.access_max);
             if (write) {
-                ops->bar_write(cpu->opaque, &w, off, load_le(buf, n),
+                ops->bar_write(cpu->opaque, &w, off, edu_load_le(buf, n),
                                (unsigned)n);
             } else {
-                store_le(buf, ops->bar_read(cpu->opaque, &w, off, (unsigned)n),
-                         n);
+                edu_store_le(
+                    buf, ops->bar_read(cpu->opaque, &w, off, (unsigned)n), n);
             }
         } else if (addr < cpu->ram_size) {
             stop = MIN(cpu->ram_size, ops->next_window(cpu->opaque, addr));
@@ -138,9 +120,9 @@ static void host_cpu_io_access(HostCpu *cpu, uint16_t port, uint8_t *buf,
 
             n = piece_size(off, MIN(len, PCI_CONFIG_DATA_PORT - p), 4);
             if (write && off == 0 && n == 4) {
-                cpu->config_address = (uint32_t)load_le(buf, 4);
+                cpu->config_address = (uint32_t)edu_load_le(buf, 4);
             } else if (!write) {
-                store_le(buf, cpu->config_address, n);
+                edu_store_le(buf, cpu->config_address, n);
             }
         } else if (p >= PCI_CONFIG_DATA_PORT && p < CONFIG_PORTS_END) {
             unsigned off = p - PCI_CONFIG_DATA_PORT;
@@ -182,7 +164,7 @@ int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val)
         return -EINVAL;
     }
     host_cpu_io_access(cpu, port, buf, size, false);
-    *val = (uint32_t)load_le(buf, size);
+    *val = (uint32_t)edu_load_le(buf, size);
     return 0;
 }
 
@@ -193,7 +175,7 @@ int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
     if (!valid_size(size, 4)) {
         return -EINVAL;
     }
-    store_le(buf, val, size);
+    edu_store_le(buf, val, size);
     host_cpu_io_access(cpu, port, buf, size, true);
     return 0;
 }
@@ -212,7 +194,7 @@ int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size, uint64_t *val)
         return 0;
     }
     host_cpu_mem_access(cpu, addr, buf, size, false);
-    *val = load_le(buf, size);
+    *val = edu_load_le(buf, size);
     return 0;
 }
 
@@ -229,7 +211,7 @@ int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val, unsigned size)
         cpu->ops->bar_write(cpu->opaque, &w, addr - w.base, val, size);
         return 0;
     }
-    store_le(buf, val, size);
+    edu_store_le(buf, val, size);
     host_cpu_mem_access(cpu, addr, buf, size, true);
     return 0;
 }

@@ -12,11 +12,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/pci.h"
 #include "edu/timing.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 void pci_bus_init(PciBus *bus, uint8_t *ram, uint64_t ram_size, EduLog *log)
 {
@@ -369,9 +367,7 @@ void pci_bus_msi_notify(PciBus *bus, PciFunction *fn, uint64_t now)
         return;
     }
     pci_cfg_msi_message(&fn->cfg, &addr, &data);
-    for (unsigned i = 0; i < 4; i++) {
-        bytes[i] = (uint8_t)(data >> (8 * i));
-    }
+    edu_store_le(bytes, data, sizeof(bytes));
     start = pci_bus_hold(bus, now, clocks);
     if (bus->trace) {
         trace_burst(bus, fn, true, start, addr, sizeof(bytes),

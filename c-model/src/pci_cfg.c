@@ -8,41 +8,25 @@
  */
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/pci.h"
-
-static void put_le(uint8_t *p, uint32_t val, unsigned len)
-{
-    for (unsigned i = 0; i < len; i++) {
-        p[i] = (uint8_t)(val >> (8 * i));
-    }
-}
-
-static uint32_t get_le(const uint8_t *p, unsigned len)
-{
-    uint32_t val = 0;
-
-    for (unsigned i = 0; i < len; i++) {
-        val |= (uint32_t)p[i] << (8 * i);
-    }
-    return val;
-}
 
 void pci_cfg_init(PciConfig *cfg, const PciIdentity *id)
 {
     memset(cfg, 0, sizeof(*cfg));
-    put_le(cfg->data + PCI_VENDOR_ID, id->vendor_id, 2);
-    put_le(cfg->data + PCI_DEVICE_ID, id->device_id, 2);
+    edu_store_le(cfg->data + PCI_VENDOR_ID, id->vendor_id, 2);
+    edu_store_le(cfg->data + PCI_DEVICE_ID, id->device_id, 2);
     cfg->data[PCI_REVISION_ID] = id->revision;
-    put_le(cfg->data + PCI_CLASS_PROG, id->class_code, 3);
-    put_le(cfg->data + PCI_SUBSYSTEM_VENDOR_ID, id->subsys_vendor_id, 2);
-    put_le(cfg->data + PCI_SUBSYSTEM_ID, id->subsys_id, 2);
+    edu_store_le(cfg->data + PCI_CLASS_PROG, id->class_code, 3);
+    edu_store_le(cfg->data + PCI_SUBSYSTEM_VENDOR_ID, id->subsys_vendor_id, 2);
+    edu_store_le(cfg->data + PCI_SUBSYSTEM_ID, id->subsys_id, 2);
     cfg->data[PCI_INTERRUPT_PIN] = id->interrupt_pin;
 
-    put_le(cfg->wmask + PCI_COMMAND,
-           PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-               PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
-           2);
-    put_le(cfg->w1cmask + PCI_STATUS, PCI_STATUS_W1C, 2);
+    edu_store_le(cfg->wmask + PCI_COMMAND,
+                 PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+                     PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
+                 2);
+    edu_store_le(cfg->w1cmask + PCI_STATUS, PCI_STATUS_W1C, 2);
     cfg->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
     cfg->wmask[PCI_INTERRUPT_LINE] = 0xff;
     /* Device-specific space is plain storage until a capability claims it. */
@@ -55,7 +39,7 @@ void pci_cfg_add_bar(PciConfig *cfg, int bar, uint32_t size)
     unsigned off = PCI_BASE_ADDRESS_0 + 4 * (unsigned)bar;
 
     cfg->bar_size[bar] = size;
-    put_le(cfg->wmask + off, ~(size - 1) & PCI_BASE_ADDRESS_MEM_MASK, 4);
+    edu_store_le(cfg->wmask + off, ~(size - 1) & PCI_BASE_ADDRESS_MEM_MASK, 4);
 }
 
 void pci_cfg_add_msi(PciConfig *cfg, uint8_t offset)
@@ -69,13 +53,13 @@ void pci_cfg_add_msi(PciConfig *cfg, uint8_t offset)
     cfg->data[PCI_CAPABILITY_LIST] = offset;
     cfg->data[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 
-    put_le(cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT, 2);
+    edu_store_le(cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT, 2);
     memset(wmask, 0, PCI_MSI_SIZEOF_64);
-    put_le(wmask + PCI_MSI_FLAGS, PCI_MSI_FLAGS_QSIZE | PCI_MSI_FLAGS_ENABLE,
-           2);
-    put_le(wmask + PCI_MSI_ADDRESS_LO, 0xfffffffcu, 4);
-    put_le(wmask + PCI_MSI_ADDRESS_HI, 0xffffffffu, 4);
-    put_le(wmask + PCI_MSI_DATA_64, 0xffffu, 2);
+    edu_store_le(wmask + PCI_MSI_FLAGS,
+                 PCI_MSI_FLAGS_QSIZE | PCI_MSI_FLAGS_ENABLE, 2);
+    edu_store_le(wmask + PCI_MSI_ADDRESS_LO, 0xfffffffcu, 4);
+    edu_store_le(wmask + PCI_MSI_ADDRESS_HI, 0xffffffffu, 4);
+    edu_store_le(wmask + PCI_MSI_DATA_64, 0xffffu, 2);
 }
 
 uint32_t pci_cfg_read(const PciConfig *cfg, unsigned off, unsigned len)
@@ -86,12 +70,12 @@ uint32_t pci_cfg_read(const PciConfig *cfg, unsigned off, unsigned len)
     if (len > PCI_CONFIG_SIZE - off) {
         len = PCI_CONFIG_SIZE - off;
     }
-    return get_le(cfg->data + off, len);
+    return (uint32_t)edu_load_le(cfg->data + off, len);
 }
 
 static uint16_t msi_flags(const PciConfig *cfg)
 {
-    return (uint16_t)get_le(cfg->data + cfg->msi_cap + PCI_MSI_FLAGS, 2);
+    return (uint16_t)edu_load_le(cfg->data + cfg->msi_cap + PCI_MSI_FLAGS, 2);
 }
 
 static void msi_after_write(PciConfig *cfg, unsigned off, unsigned len)
@@ -113,7 +97,7 @@ static void msi_after_write(PciConfig *cfg, unsigned off, unsigned len)
         ((flags & PCI_MSI_FLAGS_QMASK) >> 1)) {
         flags &= (uint16_t)~PCI_MSI_FLAGS_QSIZE;
         flags |= (uint16_t)((flags & PCI_MSI_FLAGS_QMASK) << 3);
-        put_le(cfg->data + cap + PCI_MSI_FLAGS, flags, 2);
+        edu_store_le(cfg->data + cap + PCI_MSI_FLAGS, flags, 2);
     }
 }
 
@@ -138,7 +122,7 @@ void pci_cfg_write(PciConfig *cfg, unsigned off, uint32_t val, unsigned len)
 
 uint16_t pci_cfg_command(const PciConfig *cfg)
 {
-    return (uint16_t)get_le(cfg->data + PCI_COMMAND, 2);
+    return (uint16_t)edu_load_le(cfg->data + PCI_COMMAND, 2);
 }
 
 uint64_t pci_cfg_bar_addr(const PciConfig *cfg, int bar)
@@ -149,7 +133,8 @@ uint64_t pci_cfg_bar_addr(const PciConfig *cfg, int bar)
     if (!size || !(pci_cfg_command(cfg) & PCI_COMMAND_MEMORY)) {
         return PCI_BAR_UNMAPPED;
     }
-    base = get_le(cfg->data + PCI_BASE_ADDRESS_0 + 4 * (size_t)bar, 4) &
+    base = (uint32_t)edu_load_le(
+               cfg->data + PCI_BASE_ADDRESS_0 + 4 * (size_t)bar, 4) &
            PCI_BASE_ADDRESS_MEM_MASK & ~(uint64_t)(size - 1);
     /* A 32-bit BAR must neither sit at 0 nor reach the top of 4 GiB. */
     if (base == 0 || base + size - 1 >= UINT32_MAX) {
@@ -172,9 +157,9 @@ void pci_cfg_msi_message(const PciConfig *cfg, uint64_t *addr, uint32_t *data)
 {
     const uint8_t *cap = cfg->data + cfg->msi_cap;
 
-    *addr = get_le(cap + PCI_MSI_ADDRESS_LO, 4) |
-            (uint64_t)get_le(cap + PCI_MSI_ADDRESS_HI, 4) << 32;
-    *data = get_le(cap + PCI_MSI_DATA_64, 2);
+    *addr = (uint32_t)edu_load_le(cap + PCI_MSI_ADDRESS_LO, 4) |
+            edu_load_le(cap + PCI_MSI_ADDRESS_HI, 4) << 32;
+    *data = (uint32_t)edu_load_le(cap + PCI_MSI_DATA_64, 2);
 }
 
 void pci_cfg_set_intx(PciConfig *cfg, bool level)

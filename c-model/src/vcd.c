@@ -24,11 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/timing.h"
 #include "edu/vcd.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Clocks the clock runs before and after each piece of activity. */
 #define VCD_MARGIN 2
@@ -83,7 +81,8 @@ static const VcdSignalDef vcd_dev_defs[DEV_SIG_COUNT] = {
     [DEV_DMA_BUSY] = {"edu_dma_busy", 1},
 };
 
-/* The order of DESIGN.md 7: bus signals, then the first device's. */
+/* The order of docs/waves.md's signal table: bus signals, then the first
+ * device's. */
 static const int vcd_decl_order[] = {
     SIG_CLK,
     SIG_AD,

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edu/bytes.h"
 #include "edu/host.h"
 
 #define FZ_RAM_SIZE   (64u << 10) /* small: RAM is compared every run */
@@ -108,9 +109,7 @@ static void fz_mem_write(Fz *f, uint64_t addr, uint64_t val, unsigned size)
     uint8_t bytes[8];
 
     host_mem_write(f->host, addr, val, size);
-    for (unsigned i = 0; i < size; i++) {
-        bytes[i] = (uint8_t)(val >> (8 * i));
-    }
+    edu_store_le(bytes, val, size);
     /* What the CPU wrote into RAM is what RAM must hold. */
     if (addr < FZ_RAM_SIZE) {
         uint64_t n = size < FZ_RAM_SIZE - addr ? size : FZ_RAM_SIZE - addr;

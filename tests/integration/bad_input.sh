@@ -108,6 +108,10 @@ bad 2 "option '--backend' given twice" run --backend cmodel --backend qemu
 bad 2 "option '--backend' given twice" run --backend=cmodel --backend=cmodel
 bad 2 "option '--quiet' given twice" run --quiet --quiet liveness
 bad 2 "option '--vcd' given twice" run --vcd a.vcd --vcd b.vcd liveness
+# Options in full: getopt_long would take --back for --backend.
+bad 2 "unknown option '--back'" run --back cmodel liveness
+bad 2 "unknown option '--back=cmodel'" run --back=cmodel liveness
+bad 2 "unknown option '-hx'" run -hx
 
 # --- run: waveform files that cannot be written --------------------------
 bad 2 "--vcd needs a file name" run --vcd '' liveness
@@ -168,8 +172,8 @@ bad 2 "unknown backend 'nope'" serve --backend nope --fd 0
 bad 2 "the qemu backend cannot be served" serve --backend qemu --fd 0
 bad 2 "--slot needs a slot of 1 to 24, not '0'" serve --slot 0 --fd 0
 bad 2 "--slot needs a slot of 1 to 24, not '25'" serve --slot 25 --fd 0
-bad 2 "a file name cannot be ''" serve --fd 0 --record ''
-bad 2 "a file name cannot be ''" serve --fd 0 --qtest-socket=
+bad 2 "--record needs a file name, not ''" serve --fd 0 --record ''
+bad 2 "--qtest-socket needs a file name, not ''" serve --fd 0 --qtest-socket=
 bad 2 "unknown argument 'extra'" serve --fd 0 extra
 bad 2 "unknown option '--frob'" serve --frob
 
@@ -186,8 +190,8 @@ bad 2 "cannot read the kernel adir: Is a directory" \
     guest --kernel adir --initrd afile
 bad 2 "cannot read the initrd /nonexistent" \
     guest --kernel afile --initrd /nonexistent
-bad 2 "a file name cannot be ''" guest --kernel afile --initrd afile --vcd ''
-bad 2 "a file name cannot be ''" guest --kernel afile --initrd afile --record=
+bad 2 "--vcd needs a file name, not ''" guest --kernel afile --initrd afile --vcd ''
+bad 2 "--record needs a file name, not ''" guest --kernel afile --initrd afile --record=
 bad 1 "'adir' is a directory" guest --kernel afile --initrd afile --record adir
 bad 1 "it draws no waveforms" \
     guest --backend qemu --kernel afile --initrd afile --vcd x.vcd
@@ -234,6 +238,8 @@ bad 2 "unknown argument 'extra'" compare extra
 bad 2 "unknown argument 'extra'" compare -- extra
 bad 2 "unknown option '--frob'" compare --frob
 bad 2 "option '--seed' needs a value" compare --seed
+bad 2 "unknown option '--see'" compare --see 3
+bad 2 "unknown option '--no'" compare --no
 
 # --- compare: replay files that cannot be written, QEMU not there -----------
 bad 2 "--replay needs a file name" compare --replay ''

@@ -8,7 +8,7 @@
 #
 # Exit 0: all agree; 1: a difference (each one printed); 77: QEMU is not
 # installed (CTest reports the test as skipped).  The script keeps clear of
-# QEMU 7.2's known aborts (DESIGN.md section 4) and of what the pc machine
+# QEMU 7.2's known aborts (docs/reference.md) and of what the pc machine
 # has and the C model does not (BIOS ROM, unassigned memory reading 0).
 set -euo pipefail
 
@@ -112,13 +112,27 @@ readl 0xfe000080
 readq 0xfe000088
 read 0x200000 16
 b64read 0x200000 16
-# INTx: raise, STATUS bit 3, acknowledge.
+# INTx: raise, STATUS bit 3, acknowledge; the pin as the I/O APIC's
+# input 11 (IRQ lines), INTx disable and set_irq_in on the way.
+irq_intercept_in ioapic
+irq_intercept_in /machine/i440fx/ioapic
+irq_intercept_out ioapic
+irq_intercept_in nosuch
 writel 0xfe000060 0x4
 readl 0xfe000024
 outl 0xcf8 0x80002004
 inw 0xcfe
+outw 0xcfc 0x0406
+inw 0xcfe
+outw 0xcfc 0x0006
+set_irq_in ioapic unnamed-gpio-in 11 0
+set_irq_in ioapic unnamed-gpio-in 5 2
+set_irq_in ioapic unnamed-gpio-in 5 1
+set_irq_in ioapic unnamed-gpio-in 5 0
 writel 0xfe000064 0x4
 inw 0xcfe
+writel 0xfe000060 0x8
+writel 0xfe000064 0x8
 # MSI into RAM: address 0x300000, data 0x4242, then enable.
 outl 0xcf8 0x80002044
 outl 0xcfc 0x300000
@@ -159,6 +173,22 @@ for backend in cmodel qemu; do
     fi
 done
 [ "$status" -eq 0 ] || exit 1
+
+# The IRQ lines (the pin as the I/O APIC sees it) in the same order on
+# both; then set aside, leaving one answer per request.
+for backend in cmodel qemu; do
+    grep '^IRQ ' "$work/$backend.out" >"$work/$backend.irq" || true
+    grep -v '^IRQ ' "$work/$backend.out" >"$work/$backend.ans" || true
+    mv "$work/$backend.ans" "$work/$backend.out"
+done
+if ! diff -u "$work/cmodel.irq" "$work/qemu.irq"; then
+    echo "FAIL: the IRQ lines differ (cmodel, qemu)"
+    exit 1
+fi
+if [ "$(wc -l <"$work/cmodel.irq")" -lt 4 ]; then
+    echo "FAIL: too few IRQ lines"
+    exit 1
+fi
 
 # One answer per request; compare all but the clock answers.
 awk -v creq="$work/requests" -v cq="$work/qemu.out" '

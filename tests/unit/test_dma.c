@@ -4,7 +4,7 @@
  * nothing, finish), the dma_mask clamp, bus mastering off, the command
  * register rules and the burst timing.  In-range results are QEMU 7.2's;
  * count 0, out of range and a transfer ending at 0x41000 abort QEMU 7.2
- * and follow DESIGN.md section 4 (QEMU 8.2.1 and later).
+ * and follow docs/registers.md (QEMU 8.2.1 and later).
  */
 #include "tb_util.h"
 

@@ -11,12 +11,14 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "driver.h"
+#include "edu/pci_regs.h"
 #include "lockstep.h"
 #include "qtest.h"
 #include "random.h"
@@ -28,6 +30,8 @@ typedef struct Faulty {
     unsigned long flip_read;    /* 1-based read whose answer gets bit 0
                                  * flipped; 0: none */
     unsigned long fail_read;    /* 1-based read that fails; 0: none */
+    bool flip_from;             /* flip every read from flip_read on */
+    bool intx_ignores_disable;  /* INTA# as if COMMAND bit 10 were 0 */
 } Faulty;
 
 static Faulty faulty;   /* the fake backend's state (test-only) */
@@ -66,7 +70,9 @@ static int faulty_read(EduPlatform *b, uint64_t addr, unsigned size,
         return edu_platform_fail(b, -EIO, "faulty: planted failure");
     }
     rc = faulty.inner->ops->mem_read(faulty.inner, addr, size, v);
-    if (faulty.reads == faulty.flip_read) {
+    if (faulty.reads == faulty.flip_read ||
+        (faulty.flip_from && faulty.flip_read &&
+         faulty.reads > faulty.flip_read)) {
         *v ^= 1;
     }
     return rc;
@@ -78,18 +84,35 @@ static int faulty_read(EduPlatform *b, uint64_t addr, unsigned size,
         (void)b;                                                            \
         return faulty.inner->ops->name args;                                \
     }
-FORWARD(io_read, (EduPlatform * b, uint16_t p, unsigned s, uint32_t *v),
+FORWARD(io_read, (EduPlatform *b, uint16_t p, unsigned s, uint32_t *v),
         (faulty.inner, p, s, v))
-FORWARD(io_write, (EduPlatform * b, uint16_t p, uint32_t v, unsigned s),
+FORWARD(io_write, (EduPlatform *b, uint16_t p, uint32_t v, unsigned s),
         (faulty.inner, p, v, s))
-FORWARD(mem_write, (EduPlatform * b, uint64_t a, uint64_t v, unsigned s),
+FORWARD(mem_write, (EduPlatform *b, uint64_t a, uint64_t v, unsigned s),
         (faulty.inner, a, v, s))
-FORWARD(mem_read_buf, (EduPlatform * b, uint64_t a, void *buf, size_t n),
+FORWARD(mem_read_buf, (EduPlatform *b, uint64_t a, void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(mem_write_buf, (EduPlatform * b, uint64_t a, const void *buf, size_t n),
+FORWARD(mem_write_buf, (EduPlatform *b, uint64_t a, const void *buf, size_t n),
         (faulty.inner, a, buf, n))
-FORWARD(advance, (EduPlatform * b, uint64_t ns), (faulty.inner, ns))
-FORWARD(intx, (EduPlatform * b), (faulty.inner))
+FORWARD(advance, (EduPlatform *b, uint64_t ns), (faulty.inner, ns))
+
+/* INTA# from configuration STATUS bit 3 alone: the pin of a device that
+ * ignores COMMAND's INTx disable (the latch is saved and put back). */
+static int faulty_intx(EduPlatform *b)
+{
+    EduPlatform *in = faulty.inner;
+    uint32_t latch, status;
+
+    (void)b;
+    if (!faulty.intx_ignores_disable) {
+        return in->ops->intx(in);
+    }
+    in->ops->io_read(in, 0xcf8, 4, &latch);
+    in->ops->io_write(in, 0xcf8, 0x80002004, 4);
+    in->ops->io_read(in, 0xcfe, 2, &status);
+    in->ops->io_write(in, 0xcf8, latch, 4);
+    return (status & 0x8) != 0;
+}
 
 static uint64_t faulty_now_ns(EduPlatform *b)
 {
@@ -273,6 +296,94 @@ static void test_replay_runs_on_the_qtest_front_end(void **state)
     backend_close(b);
 }
 
+/* Runs every command line of a replay on 'b'; the last answer into
+ * 'last'.  Asserts that no answer is FAIL. */
+static void replay_on(const char *path, EduPlatform *b, char *last, size_t len)
+{
+    char line[8192], *answer = NULL;
+    size_t answer_len = 0;
+    QtestSession s;
+    FILE *in, *out;
+
+    assert_int_equal(qtest_session_init(&s, b), 0);
+    in = fopen(path, "r");
+    assert_non_null(in);
+    while (fgets(line, sizeof(line), in)) {
+        line[strcspn(line, "\n")] = '\0';
+        free(answer);
+        answer = NULL;
+        out = open_memstream(&answer, &answer_len);
+        qtest_execute_line(&s, line, out);
+        fclose(out);
+        assert_null(strstr(answer, "FAIL"));
+    }
+    fclose(in);
+    snprintf(last, len, "%s", answer ? answer : "");
+    free(answer);
+    qtest_session_fini(&s);
+}
+
+/* A divergence at a poll (clock_step, then the read): the header keeps it
+ * on one comment line, and the replay gives each view's answer back. */
+static void test_poll_divergence_replays_to_the_same_answers(void **state)
+{
+    Fixture *fx = *state;
+    char err[256], ref[256], bad[256], want[64];
+    EduPlatform *b;
+
+    /* Every read from the 2nd on flipped: the first poll's read is one. */
+    faulty.flip_read = 1;
+    faulty.flip_from = true;
+    drv_write(&fx->ls, 0x100000, 0x10, 4);
+    drv_wait(&fx->ls, 0x100000, 4, 0x10, 0x10, 1000000, NULL);
+    assert_true(fx->ls.diverged);
+    assert_non_null(strstr(fx->ls.divergence,
+                           "(clock_step 200000000; readl 0x100000)"));
+    assert_int_equal(lockstep_write_replay(&fx->ls, fx->replay,
+                                           "# diverged at ...\n"), 0);
+    assert_int_equal(count_lines(fx->replay, false) -
+                         count_lines(fx->replay, true), 1);
+
+    b = backend_open("cmodel", &quiet, err, sizeof(err));
+    assert_non_null(b);
+    replay_on(fx->replay, b, ref, sizeof(ref));
+    backend_close(b);
+    /* A fresh faulty view, the same fault. */
+    faulty_destroy(&fx->fake);
+    faulty = (Faulty){.flip_read = 1, .flip_from = true};
+    assert_int_equal(faulty_open(&quiet), 0);
+    replay_on(fx->replay, &fx->fake, bad, sizeof(bad));
+    snprintf(want, sizeof(want), "OK 0x%016" PRIx64 "\n",
+             fx->ls.diverged_value[0]);
+    assert_string_equal(ref, want);
+    snprintf(want, sizeof(want), "OK 0x%016" PRIx64 "\n",
+             fx->ls.diverged_value[1]);
+    assert_string_equal(bad, want);
+}
+
+/* A pin that ignores INTx disable differs on INTA# alone; the replay
+ * intercepts the I/O APIC so that the IRQ lines show it. */
+static void test_intx_ignoring_disable_is_caught_on_the_pin(void **state)
+{
+    Fixture *fx = *state;
+    char last[256];
+
+    faulty.intx_ignores_disable = true;
+    drv_cfg_write(&fx->ls, PCI_DEVFN(4, 0), PCI_BASE_ADDRESS_0, 0xe0000000u,
+                  4);
+    drv_cfg_write(&fx->ls, PCI_DEVFN(4, 0), PCI_COMMAND,
+                  PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE, 2);
+    assert_false(fx->ls.diverged);
+    drv_write(&fx->ls, 0xe0000060, 1, 4);
+    assert_true(fx->ls.diverged);
+    assert_true(fx->ls.diverged_intx);
+    assert_non_null(strstr(fx->ls.divergence,
+                           "INTA# deasserted vs asserted after it"));
+    assert_int_equal(lockstep_write_replay(&fx->ls, fx->replay, "# t\n"), 0);
+    nth_line(fx->replay, 2, last, sizeof(last));
+    assert_string_equal(last, "irq_intercept_in ioapic");
+}
+
 static void test_a_failing_view_stops_the_stream(void **state)
 {
     Fixture *fx = *state;
@@ -296,6 +407,12 @@ int main(void)
             test_planted_mismatch_is_found_with_its_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_replay_runs_on_the_qtest_front_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_poll_divergence_replays_to_the_same_answers, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_intx_ignoring_disable_is_caught_on_the_pin, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_a_failing_view_stops_the_stream,
                                         setup, teardown),
     };

@@ -2,7 +2,7 @@
  * Unit tests of the platform as a whole: two edu devices side by side,
  * BAR decode on and off, master abort, RAM, deterministic time, API misuse
  * and the guest-error log.  Unclaimed memory reads all ones here (real PCI,
- * DESIGN.md section 4); QEMU's pc machine reads 0 there.
+ * docs/registers.md); QEMU's pc machine reads 0 there.
  */
 #include "tb_util.h"
 

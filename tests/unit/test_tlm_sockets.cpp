@@ -304,6 +304,9 @@ void test_debug_reads_change_nothing(void **state)
     uint64_t now;
     uint64_t bus_free;
 
+    /* Compared whole: the padding too. */
+    std::memset(&before, 0, sizeof(before));
+    std::memset(&after, 0, sizeof(after));
     w.mem(true, bar0 + EDU_REG_STATUS, 4, EDU_STATUS_IRQFACT);
     w.mem(true, bar0 + EDU_REG_FACT, 4, 20);
     next = bus->next_event;
@@ -492,6 +495,7 @@ void test_inta_follows_the_device(void **state)
     assert_true(w.top->inta.read());
     assert_true(w.top->edu_inta[0]->read());
     assert_int_equal(w.top->host.late_changes(), 0);
+    assert_int_equal(w.edu().late_changes(), 0);
     w.mem(true, bar0 + EDU_REG_IRQ_ACK, 4, 0x10);
     w.top->cpu.sync();
     assert_false(w.top->inta.read());

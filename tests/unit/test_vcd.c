@@ -19,8 +19,9 @@
 #include "edu/timing.h"
 #include "edu/vcd.h"
 
-#define SLOT 4u
 #define BAR0 0xfe000000u
+/* COMMAND as these tests program it: memory and bus master. */
+#define COMMAND (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)
 #define RAM_SRC 0x1000u
 #define MSI_ADDR 0xfee00000u
 #define MSI_DATA 0x4321u
@@ -267,7 +268,7 @@ static int setup(void **state)
     snprintf(f->path, sizeof(f->path), "%s/run.vcd", f->dir);
     snprintf(f->tmp, sizeof(f->tmp), "%s.tmp", f->path);
     f->host = host_create(&cfg);
-    if (!f->host || host_add_edu(f->host, SLOT, 0, NULL) < 0) {
+    if (!f->host || host_add_edu(f->host, TB_SLOT, 0, NULL) < 0) {
         return -1;
     }
     *state = f;
@@ -310,46 +311,6 @@ static void close_and_parse(Fixture *f, EduVcd *vcd, Wave *w)
     wave_parse(w, f->path, host_clock_ns(f->host));
 }
 
-static uint32_t cfg_read(Host *host, unsigned slot, unsigned off)
-{
-    uint32_t val;
-
-    assert_int_equal(
-        host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
-                      PCI_CONFIG_ENABLE | PCI_DEVFN(slot, 0) << 8 | off, 4),
-        0);
-    assert_int_equal(host_io_read(host, PCI_CONFIG_DATA_PORT, 4, &val), 0);
-    return val;
-}
-
-static void cfg_write(Host *host, unsigned slot, unsigned off, uint32_t val)
-{
-    assert_int_equal(
-        host_io_write(host, PCI_CONFIG_ADDRESS_PORT,
-                      PCI_CONFIG_ENABLE | PCI_DEVFN(slot, 0) << 8 | off, 4),
-        0);
-    assert_int_equal(host_io_write(host, PCI_CONFIG_DATA_PORT, val, 4), 0);
-}
-
-static void map_bar0(Host *host, unsigned slot, uint32_t base)
-{
-    cfg_write(host, slot, PCI_BASE_ADDRESS_0, base);
-    cfg_write(host, slot, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-}
-
-static void reg_write(Host *host, uint32_t addr, uint32_t val)
-{
-    assert_int_equal(host_mem_write(host, addr, val, 4), 0);
-}
-
-static uint32_t reg_read(Host *host, uint32_t addr)
-{
-    uint64_t val;
-
-    assert_int_equal(host_mem_read(host, addr, 4, &val), 0);
-    return (uint32_t)val;
-}
-
 static unsigned parity(uint32_t ad, uint32_t cbe)
 {
     return (unsigned)__builtin_parity(ad ^ (cbe & 0xf));
@@ -366,7 +327,7 @@ static uint64_t reg_write_at(Host *host, uint32_t addr, uint32_t val)
 {
     uint64_t d = data_phase(host_now(host), EDU_T_BAR_WAIT);
 
-    reg_write(host, addr, val);
+    tb_mem_write(host, addr, val, 4);
     return d;
 }
 
@@ -389,7 +350,7 @@ static void test_header_declares_every_design_signal(void **state)
     EduVcd *vcd = open_vcd(f);
     Wave w;
 
-    cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     close_and_parse(f, vcd, &w);
     assert_non_null(strstr(w.text, "$timescale 1ns $end"));
     assert_int_equal(w.n_var, sizeof(want) / sizeof(want[0]));
@@ -416,12 +377,12 @@ static void test_config_read_address_phase_has_command_and_idsel(void **state)
     vcd = open_vcd(f);
     host_advance(f->host, 10);
     c = host_now(f->host);
-    assert_int_equal(cfg_read(f->host, SLOT, PCI_VENDOR_ID),
+    assert_int_equal(tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4),
                      EDU_DEVICE_ID << 16 | EDU_VENDOR_ID);
     close_and_parse(f, vcd, &w);
 
     /* Address phase: type 0, IDSEL of device 4 on AD[20], register 0. */
-    addr = 1u << (16 + SLOT);
+    addr = 1u << (16 + TB_SLOT);
     assert_int_equal(wave_num(&w, "pci_frame_n", c), 0);
     assert_int_equal(wave_num(&w, "pci_cbe_n", c), 0xa);
     assert_int_equal(wave_num(&w, "pci_idsel", c), 1);
@@ -474,7 +435,8 @@ static void test_master_abort_has_no_devsel(void **state)
     uint64_t c = host_now(f->host);
     Wave w;
 
-    assert_int_equal(cfg_read(f->host, 7, PCI_VENDOR_ID), 0xffffffffu);
+    assert_int_equal(tb_cfg_read_fn(f->host, PCI_DEVFN(7, 0), PCI_VENDOR_ID, 4),
+                     0xffffffffu);
     close_and_parse(f, vcd, &w);
     assert_int_equal(host_now(f->host), c + EDU_T_MASTER_ABORT);
     assert_int_equal(wave_num(&w, "pci_frame_n", c), 0);
@@ -499,10 +461,10 @@ static void test_mem_write_data_phase_asserts_irdy_trdy_devsel(void **state)
     uint64_t d;
     Wave w;
 
-    map_bar0(f->host, SLOT, BAR0);
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
     vcd = open_vcd(f);
     c = host_now(f->host);
-    reg_write(f->host, BAR0 + EDU_REG_LIVENESS, 0x12345678u);
+    tb_mem_write(f->host, BAR0 + EDU_REG_LIVENESS, 0x12345678u, 4);
     close_and_parse(f, vcd, &w);
 
     assert_int_equal(wave_num(&w, "pci_frame_n", c), 0);
@@ -530,7 +492,7 @@ static void test_byte_write_enables_one_lane(void **state)
     uint64_t d;
     Wave w;
 
-    map_bar0(f->host, SLOT, BAR0);
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
     vcd = open_vcd(f);
     d = data_phase(host_now(f->host), EDU_T_BAR_WAIT);
     /* A 1-byte write at offset 5 (the device ignores it: invalid size). */
@@ -553,11 +515,11 @@ static void test_fact_busy_spans_setup_and_multiplies(void **state)
     uint64_t done;
     Wave w;
 
-    map_bar0(f->host, SLOT, BAR0);
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
     vcd = open_vcd(f);
     d = reg_write_at(f->host, BAR0 + EDU_REG_FACT, n);
     host_advance(f->host, 100);
-    assert_int_equal(reg_read(f->host, BAR0 + EDU_REG_FACT), 120);
+    assert_int_equal(tb_mem_read(f->host, BAR0 + EDU_REG_FACT, 4), 120);
     close_and_parse(f, vcd, &w);
 
     done = d + EDU_T_FACT_SETUP + n * EDU_T_FACT_MUL;
@@ -579,7 +541,7 @@ static void test_inta_falls_when_irq_status_becomes_nonzero(void **state)
     uint64_t ack;
     Wave w;
 
-    map_bar0(f->host, SLOT, BAR0);
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
     vcd = open_vcd(f);
     raise = reg_write_at(f->host, BAR0 + EDU_REG_IRQ_RAISE, 0x10);
     host_advance(f->host, 20);
@@ -612,13 +574,13 @@ static void test_dma_burst_arbitrates_and_carries_ram_data(void **state)
     }
     assert_int_equal(host_ram_write(f->host, RAM_SRC, pattern, sizeof(pattern)),
                      0);
-    map_bar0(f->host, SLOT, BAR0);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_SRC, RAM_SRC);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_COUNT, sizeof(pattern));
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_SRC, RAM_SRC, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_COUNT, sizeof(pattern), 4);
     vcd = open_vcd(f);
     c = host_now(f->host);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_CMD, EDU_DMA_CMD_RUN);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_CMD, EDU_DMA_CMD_RUN, 4);
     host_advance(f->host, 100);
     close_and_parse(f, vcd, &w);
 
@@ -672,10 +634,10 @@ static void test_idle_stretch_stops_the_clock(void **state)
     struct stat st;
     Wave w;
 
-    cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     host_advance(f->host, idle);
     c1 = host_now(f->host);
-    cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     close_and_parse(f, vcd, &w);
 
     assert_int_equal(stat(f->path, &st), 0);
@@ -696,13 +658,13 @@ static void test_second_device_has_its_own_scope(void **state)
     uint64_t d;
     Wave w;
 
-    assert_int_equal(host_add_edu(f->host, SLOT + 1, 0, NULL), 0);
-    map_bar0(f->host, SLOT + 1, BAR0);
+    assert_int_equal(host_add_edu(f->host, TB_SLOT + 1, 0, NULL), 0);
+    tb_map_bar0_fn(f->host, PCI_DEVFN(TB_SLOT + 1, 0), BAR0, COMMAND);
     vcd = open_vcd(f);
     d = reg_write_at(f->host, BAR0 + EDU_REG_FACT, 3);
     host_advance(f->host, 50);
     c2 = host_now(f->host);
-    cfg_read(f->host, SLOT + 1, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, PCI_DEVFN(TB_SLOT + 1, 0), PCI_VENDOR_ID, 4);
     close_and_parse(f, vcd, &w);
 
     assert_true(wave_find(&w, "edu1.edu_status") >= 0);
@@ -720,24 +682,25 @@ static void test_msi_and_dma_draw_nothing_late(void **state)
     uint64_t msi_at = 0;
     Wave w;
 
-    map_bar0(f->host, SLOT, BAR0);
-    cfg_write(f->host, SLOT, 0x44, MSI_ADDR);
-    cfg_write(f->host, SLOT, 0x48, 0);
-    cfg_write(f->host, SLOT, 0x4c, MSI_DATA);
-    cfg_write(f->host, SLOT, 0x40, (uint32_t)PCI_MSI_FLAGS_ENABLE << 16);
+    tb_map_bar0_fn(f->host, TB_DEVFN, BAR0, COMMAND);
+    tb_cfg_write_fn(f->host, TB_DEVFN, 0x44, MSI_ADDR, 4);
+    tb_cfg_write_fn(f->host, TB_DEVFN, 0x48, 0, 4);
+    tb_cfg_write_fn(f->host, TB_DEVFN, 0x4c, MSI_DATA, 4);
+    tb_cfg_write_fn(f->host, TB_DEVFN, 0x40,
+                    (uint32_t)PCI_MSI_FLAGS_ENABLE << 16, 4);
     vcd = open_vcd(f);
-    reg_write(f->host, BAR0 + EDU_REG_STATUS, EDU_STATUS_IRQFACT);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_SRC, RAM_SRC + 3);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_COUNT, 300);
-    reg_write(f->host, BAR0 + EDU_REG_DMA_CMD,
-              EDU_DMA_CMD_RUN | EDU_DMA_CMD_IRQ);
-    reg_write(f->host, BAR0 + EDU_REG_FACT, 12);
+    tb_mem_write(f->host, BAR0 + EDU_REG_STATUS, EDU_STATUS_IRQFACT, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_SRC, RAM_SRC + 3, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_DST, EDU_DMA_BUF_ADDR, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_COUNT, 300, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_DMA_CMD,
+                 EDU_DMA_CMD_RUN | EDU_DMA_CMD_IRQ, 4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_FACT, 12, 4);
     for (unsigned i = 0; i < 40; i++) {
-        reg_read(f->host, BAR0 + EDU_REG_STATUS);
+        tb_mem_read(f->host, BAR0 + EDU_REG_STATUS, 4);
     }
     host_advance(f->host, 5000);
-    reg_write(f->host, BAR0 + EDU_REG_IRQ_RAISE, 0x4);
+    tb_mem_write(f->host, BAR0 + EDU_REG_IRQ_RAISE, 0x4, 4);
     host_advance(f->host, 3);
     close_and_parse(f, vcd, &w);
 
@@ -769,7 +732,7 @@ static void test_close_leaves_no_tmp_file(void **state)
 
     assert_true(exists(f->tmp));
     assert_false(exists(f->path));
-    cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     assert_int_equal(edu_vcd_close(vcd), 0);
     assert_true(exists(f->path));
     assert_false(exists(f->tmp));
@@ -827,7 +790,7 @@ static void test_write_error_is_reported_at_close(void **state)
     assert_int_equal(symlink("/dev/full", f->tmp), 0);
     vcd = open_vcd(f);
     for (unsigned i = 0; i < 100; i++) {
-        cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+        tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     }
     assert_int_equal(edu_vcd_close(vcd), -ENOSPC);
     assert_false(exists(f->path));
@@ -845,7 +808,7 @@ static void test_rename_failure_is_reported_and_tmp_removed(void **state)
     snprintf(tmp, sizeof(tmp), "%s.tmp", f->dir);
     vcd = edu_vcd_open(f->host, f->dir, err, sizeof(err));
     assert_non_null(vcd);
-    cfg_read(f->host, SLOT, PCI_VENDOR_ID);
+    tb_cfg_read_fn(f->host, TB_DEVFN, PCI_VENDOR_ID, 4);
     assert_true(edu_vcd_close(vcd) < 0);
     assert_false(exists(tmp));
 }

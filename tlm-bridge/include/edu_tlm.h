@@ -29,6 +29,16 @@
  * transport_dbg reads registers and configuration space with no side
  * effect at all (no catching up, no time); it writes nothing.  DMI is
  * refused on both.
+ *
+ * The module binds only through its sockets and knows no other module of
+ * the bridge.  Alone (any initiator on config and bar, any memory target
+ * on dma) it keeps the C model's bus for itself: its work (a factorial
+ * ending, DMA bursts, the MSI) runs in its own thread process at the
+ * clocks the C model gives, and its DMA data and MSI messages leave on
+ * dma, from that thread or from inside a transaction on bar.  Bound to
+ * pci_host_tlm it answers the host's question (pci_function_link.h) and
+ * joins the host's bus, which then books its transactions among the
+ * others and runs its work.
  */
 #ifndef EDU_TLM_EDU_TLM_H
 #define EDU_TLM_EDU_TLM_H
@@ -43,15 +53,25 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "fw_calls.h"
+#include "pci_clock.h"
+#include "pci_function_link.h"
 #include "timed_queue.h"
 
 extern "C" {
 #include "edu/edu.h"
 }
 
-class pci_host_tlm;
+struct edu_config {
+    unsigned slot = 4; /* the slot and function it is plugged in as */
+    unsigned func = 0;
+    unsigned clock_ns = 0;     /* 0: EDU_CLOCK_NS_DEFAULT */
+    EduLog *log = nullptr;     /* guest errors: NULL, a log of its own ... */
+    EduLogFn log_fn = nullptr; /* ... with this hook (NULL: edu_log_stderr) */
+    void *log_opaque = nullptr;
+    bool quiet = false; /* ... or counting only */
+};
 
-class edu_tlm : public sc_core::sc_module
+class edu_tlm : public sc_core::sc_module, private pci_function_link
 {
   public:
     tlm::tlm_target_socket<> config;
@@ -60,10 +80,11 @@ class edu_tlm : public sc_core::sc_module
     sc_core::sc_out<bool> inta;
 
     SC_HAS_PROCESS(edu_tlm);
-    /* A new edu at slot/func of host's bus, its sockets bound to host's.
-     * Throws std::system_error when the slot is taken or invalid. */
-    edu_tlm(const sc_core::sc_module_name &name, pci_host_tlm &host,
-            unsigned slot, unsigned func = 0);
+    /* A new edu; its sockets are bound by whoever builds the platform.
+     * Throws std::system_error for a slot or function out of range. */
+    explicit edu_tlm(const sc_core::sc_module_name &name,
+                     const edu_config &cfg = edu_config());
+    ~edu_tlm() override;
     edu_tlm(const edu_tlm &) = delete;
     edu_tlm &operator=(const edu_tlm &) = delete;
 
@@ -82,12 +103,77 @@ class edu_tlm : public sc_core::sc_module
     void trace_signals(sc_core::sc_trace_file *tf,
                        const std::string &prefix) const;
 
-    /* Called by pci_host_tlm (the C model's port and note hooks). */
-    void bus_master(bool write, uint64_t addr, void *buf, size_t len,
-                    uint64_t clock);
-    void state_changed(uint64_t clock);
+    /* Guest errors of a device with a log of its own. */
+    const EduLog *log() const
+    {
+        return m_log;
+    }
+    /* State changes reported for a clock the kernel had passed (never
+     * expected; the tests check it stays 0). */
+    unsigned long late_changes() const
+    {
+        return m_late;
+    }
 
   private:
+    /* pci_function_link: the host's question (pci_function_link.h). */
+    PciFunction *pci_function() override
+    {
+        return m_fn;
+    }
+    void joined(const pci_clock &clock) override;
+    void master(bool write, uint64_t addr, void *buf, size_t len,
+                uint64_t clock) override;
+    void note(uint64_t clock) override;
+
+    /* Its own bus's port and note hooks (alone). */
+    static const PciBusPort s_port;
+    static uint32_t port_config_read(void *opaque, PciFunction *fn,
+                                     unsigned off, unsigned len, uint64_t now);
+    static void port_config_write(void *opaque, PciFunction *fn, unsigned off,
+                                  uint32_t val, unsigned len, uint64_t now);
+    static uint64_t port_bar_read(void *opaque, PciFunction *fn, int bar,
+                                  uint64_t off, unsigned size, uint64_t now);
+    static void port_bar_write(void *opaque, PciFunction *fn, int bar,
+                               uint64_t off, uint64_t val, unsigned size,
+                               uint64_t now);
+    static void port_master(void *opaque, PciFunction *fn, bool write,
+                            uint64_t addr, void *buf, size_t len, uint64_t now);
+    static void port_ram(void *opaque, bool write, uint64_t addr, void *buf,
+                         size_t len);
+    static void note_hook(void *opaque, PciFunction *fn, uint64_t when);
+
+    const sc_core::sc_time &kernel_time() const
+    {
+        return simcontext()->time_stamp();
+    }
+    /* The clock of a transaction that came with 'delay'. */
+    uint64_t clock_of(const sc_core::sc_time &delay) const
+    {
+        return m_clk->clock_at(kernel_time() + delay);
+    }
+    sc_core::sc_time delay_to(uint64_t clock) const
+    {
+        return m_clk->delay_from(kernel_time(), clock);
+    }
+    uint64_t kernel_clock() const
+    {
+        return m_clk->clock_in(kernel_time());
+    }
+    void send_dma(bool write, uint64_t addr, uint8_t *buf, size_t len,
+                  uint64_t clock);
+    /* Alone: its work when the kernel reaches its clock. */
+    void schedule_work()
+    {
+        const uint64_t next = m_bus.next_event;
+
+        if (!m_joined && next < m_work_at) {
+            m_work_at = next;
+            m_work_ev.notify(delay_to(next));
+        }
+    }
+    void run_work(); /* SC_THREAD: its work, in time (alone) */
+
     void config_b_transport(tlm::tlm_generic_payload &gp,
                             sc_core::sc_time &delay);
     unsigned int config_transport_dbg(tlm::tlm_generic_payload &gp);
@@ -97,8 +183,8 @@ class edu_tlm : public sc_core::sc_module
     void update_signals(); /* SC_METHOD */
 
   public:
-    /* The interfaces bound to 'config' and 'bar': pci_host_tlm finds them
-     * behind its sockets and calls them directly (fw_calls.h). */
+    /* The interfaces bound to 'config' and 'bar' (fw_calls.h): a host
+     * that knows this module may call them without the virtual call. */
     using config_interface =
         fw_calls<edu_tlm, &edu_tlm::config_b_transport,
                  &edu_tlm::config_transport_dbg, &edu_tlm::get_direct_mem_ptr>;
@@ -110,7 +196,18 @@ class edu_tlm : public sc_core::sc_module
     config_interface m_config_fw;
     bar_interface m_bar_fw;
 
-    pci_host_tlm &m_host;
+    /* Its own bus (alone) and clock; on the host's, the host's clock. */
+    PciBus m_bus;
+    EduLog m_own_log;
+    EduLog *m_log;
+    pci_clock m_own_clock;
+    const pci_clock *m_clk;
+    bool m_joined;
+    uint64_t m_master_clock; /* of the bus-master data being moved */
+    sc_core::sc_event m_work_ev;
+    uint64_t m_work_at; /* the clock m_work_ev is due, or PCI_NO_EVENT */
+    unsigned long m_late;
+
     EduDevice *m_edu;
     PciFunction *m_fn;
     uint64_t m_bar_size;
@@ -124,8 +221,8 @@ class edu_tlm : public sc_core::sc_module
     sc_core::sc_signal<bool> m_dma_busy;
 };
 
-/* The forward interfaces are instantiated in edu_tlm.cpp only, where the
- * transport functions they call can be inlined into them. */
+/* Instantiated in edu_tlm.cpp only, where the transport functions can be
+ * inlined into them. */
 extern template class fw_calls<edu_tlm, &edu_tlm::config_b_transport,
                                &edu_tlm::config_transport_dbg,
                                &edu_tlm::get_direct_mem_ptr>;

@@ -34,6 +34,12 @@
  * (TLM_BURST_ERROR_RESPONSE).  DMI is granted for RAM, between BAR
  * windows, while no device has work pending (a DMA in flight writes RAM
  * behind a DMI pointer's back); it is revoked when that changes.
+ *
+ * Devices bind to config, bar and dma like any target and initiator (a
+ * device's three in the same order as the others'); before the simulation
+ * starts the host asks each config binding whether a C-model function is
+ * behind it (pci_function_link.h) and puts it on its bus.  The devices'
+ * work runs in a thread process: it sends DMA data with b_transport.
  */
 #ifndef EDU_TLM_PCI_HOST_TLM_H
 #define EDU_TLM_PCI_HOST_TLM_H
@@ -52,6 +58,8 @@
 
 #include "edu_tlm.h"
 #include "fw_calls.h"
+#include "pci_clock.h"
+#include "pci_function_link.h"
 #include "timed_queue.h"
 
 extern "C" {
@@ -109,9 +117,6 @@ class pci_host_tlm : public sc_core::sc_module
         return m_host;
     }
 
-    /* Binds a device's sockets (edu_tlm's constructor calls it). */
-    void attach(edu_tlm &dev);
-
     /* The kernel's time, inline (sc_time_stamp() is a library call, and
      * this is asked on every transaction). */
     const sc_core::sc_time &kernel_time() const
@@ -119,38 +124,33 @@ class pci_host_tlm : public sc_core::sc_module
         return simcontext()->time_stamp();
     }
 
-    /* Time: clock k starts at k clock periods. */
+    /* Time: clock k starts at k clock periods (pci_clock.h). */
+    const pci_clock &clock() const
+    {
+        return m_clk;
+    }
     const sc_core::sc_time &clock_period() const
     {
-        return m_clock;
+        return m_clk.period();
     }
     sc_core::sc_time time_of(uint64_t clock) const
     {
-        return sc_core::sc_time::from_value(clock * m_clock_ps);
+        return m_clk.time_of(clock);
     }
     /* The first clock edge at or after t. */
     uint64_t clock_at(const sc_core::sc_time &t) const
     {
-        if (__builtin_expect(t.value() == m_cache_ps, 1)) {
-            return m_cache_clock;
-        }
-        return (t.value() + m_clock_ps - 1) / m_clock_ps;
+        return m_clk.clock_at(t);
     }
     /* A delay from the kernel's time to 'clock' (zero if that is past). */
     sc_core::sc_time delay_to(uint64_t clock) const
     {
-        return delay_from(kernel_time(), clock);
-    }
-    /* The clock of a transaction that came with 'delay' (a target's
-     * question: the clock of its data phase). */
-    uint64_t clock_of(const sc_core::sc_time &delay) const
-    {
-        return clock_at((m_in_cpu ? m_stamp : kernel_time()) + delay);
+        return m_clk.delay_from(kernel_time(), clock);
     }
     /* The clock the kernel is in. */
     uint64_t kernel_clock() const
     {
-        return kernel_time().value() / m_clock_ps;
+        return m_clk.clock_in(kernel_time());
     }
 
     /* The C model's clock moves on to 't' (a CPU's time) and the devices
@@ -168,11 +168,6 @@ class pci_host_tlm : public sc_core::sc_module
     unsigned long late_changes() const
     {
         return m_late;
-    }
-    /* Used by edu_tlm: a reported change was late by the kernel's clock. */
-    void count_late()
-    {
-        m_late++;
     }
 
   private:
@@ -215,7 +210,10 @@ class pci_host_tlm : public sc_core::sc_module
     static void trace_hook(void *opaque, const PciTxn *txn);
 
     sc_core::sc_time delay_from(const sc_core::sc_time &stamp,
-                                uint64_t clock) const;
+                                uint64_t clock) const
+    {
+        return m_clk.delay_from(stamp, clock);
+    }
     /* Inside a CPU transaction, the delay of a clock at or after its
      * first: that one's delay and whole periods, without converting. */
     __attribute__((always_inline)) sc_core::sc_time
@@ -229,8 +227,7 @@ class pci_host_tlm : public sc_core::sc_module
         const sc_core::sc_time d = m_d0 + m_periods[k];
 
         /* The target converts it back: keep the answer at hand. */
-        m_cache_ps = m_stamp.value() + d.value();
-        m_cache_clock = clock;
+        m_clk.remember(m_stamp.value() + d.value(), clock);
         return d;
     }
     void advance_to(uint64_t clock);
@@ -280,7 +277,8 @@ class pci_host_tlm : public sc_core::sc_module
         }
     }
     void start_of_simulation() override;
-    void run_devices();    /* SC_METHOD: the devices' work, in time */
+    void join_devices();
+    void run_devices();    /* SC_THREAD: the devices' work, in time */
     void update_signals(); /* SC_METHOD: INTA#, the marker */
     void schedule_update();
 
@@ -297,16 +295,12 @@ class pci_host_tlm : public sc_core::sc_module
     PciBus *m_bus;
     unsigned long m_aborts; /* host_master_aborts() after the last access */
     uint64_t m_now;         /* host_now(): only this module moves it */
-    sc_core::sc_time m_clock;
-    uint64_t m_clock_ps;         /* the clock period in kernel time units */
-    mutable uint64_t m_cache_ps; /* clock_at() of the last delay_from() */
-    mutable uint64_t m_cache_clock;
+    pci_clock m_clk;
     /* Built once: k clock periods, for the delays inside a transaction. */
     static constexpr unsigned n_periods = 64;
     sc_core::sc_time m_periods[n_periods];
     /* The CPU transaction being carried: the kernel's time when it came,
      * its first clock and the delay of that clock. */
-    bool m_in_cpu;
     sc_core::sc_time m_stamp;
     uint64_t m_t0;
     sc_core::sc_time m_d0;
@@ -317,13 +311,20 @@ class pci_host_tlm : public sc_core::sc_module
     uint64_t m_region_first;
     uint64_t m_region_last;
 
-    std::vector<edu_tlm *> m_devs; /* by socket index */
-    /* What each 'config' and 'bar' socket is bound to, where it is an
-     * edu_tlm's interface (found at the start of the simulation): called
-     * directly, without the virtual call, on every register access. */
-    std::vector<edu_tlm::config_interface *> m_config_if;
-    std::vector<edu_tlm::bar_interface *> m_bar_if;
-    int m_index[256]; /* socket index by devfn, or -1 */
+    /* By socket index: the function behind it and its link, and what
+     * each 'config' and 'bar' socket is bound to (found at the start of
+     * the simulation). */
+    std::vector<pci_function_link *> m_links;
+    std::vector<PciFunction *> m_fns;
+    std::vector<tlm::tlm_fw_transport_if<> *> m_config_if;
+    std::vector<tlm::tlm_fw_transport_if<> *> m_bar_if;
+    /* Where that is an edu_tlm's own interface (no checker in between):
+     * called directly, inlined, on every register access.  An
+     * optimisation only, one way: the device knows nothing of the host. */
+    std::vector<edu_tlm::config_interface *> m_config_edu;
+    std::vector<edu_tlm::bar_interface *> m_bar_edu;
+    int m_index[256];      /* socket index by devfn, or -1 */
+    PciFunction *m_master; /* whose bus-master data is on its way */
 
     tlm::tlm_generic_payload m_dev_gp; /* config and bar */
     tlm::tlm_generic_payload m_ram_gp;
@@ -346,7 +347,8 @@ class pci_host_tlm : public sc_core::sc_module
     std::string m_port_error;
 };
 
-/* Instantiated in pci_host_tlm.cpp only (see edu_tlm.h). */
+/* Instantiated in pci_host_tlm.cpp only, where the transport functions
+ * can be inlined into it. */
 extern template class fw_calls<pci_host_tlm, &pci_host_tlm::cpu_b_transport,
                                &pci_host_tlm::cpu_transport_dbg,
                                &pci_host_tlm::cpu_get_direct_mem_ptr>;

@@ -10,6 +10,10 @@
  *               host.bar    ==> edu[i].bar
  *               host.dma   <==  edu[i].dma
  *               host.inta  --> inta (the bus's INTA#)
+ *
+ * With check_protocol a tlm_checker sits inline on every one of those
+ * bindings (cpu, each device's config, bar and dma, ram) and counts what
+ * breaks the base protocol (tlm_checker.h).
  */
 #ifndef EDU_TLM_PLATFORM_TLM_H
 #define EDU_TLM_PLATFORM_TLM_H
@@ -25,6 +29,7 @@
 #include "edu_tlm.h"
 #include "pci_host_tlm.h"
 #include "ram_tlm.h"
+#include "tlm_checker.h"
 
 struct platform_config {
     uint64_t ram_size = 0;              /* 0: 128 MiB */
@@ -39,7 +44,8 @@ struct platform_config {
     bool quiet = false;         /* count guest errors only */
     EduLogFn log_fn = nullptr;  /* NULL: edu_log_stderr */
     void *log_opaque = nullptr;
-    std::string vcd_path; /* empty: no waveforms */
+    std::string vcd_path;        /* empty: no waveforms */
+    bool check_protocol = false; /* a tlm_checker on every binding */
 };
 
 class platform_tlm : public sc_core::sc_module
@@ -51,6 +57,7 @@ class platform_tlm : public sc_core::sc_module
     sc_core::sc_signal<bool> inta;
     std::vector<std::unique_ptr<sc_core::sc_signal<bool>>> edu_inta;
     std::vector<std::unique_ptr<edu_tlm>> edu; /* in edu_slots order */
+    tlm_rule_log rules; /* what the checkers found (check_protocol) */
 
     /* Throws (std::exception, sc_core::sc_report) when it cannot be built:
      * the reason is in what(). */
@@ -65,7 +72,25 @@ class platform_tlm : public sc_core::sc_module
      * reason in 'err'.  Without waveforms, 0. */
     int finish_trace(std::string &err);
 
+    /* DMI on or off for the CPU and the host's RAM port, at any time of
+     * the run: pointers held are dropped, the next accesses go through
+     * b_transport and ask again when the hint says so. */
+    void set_dmi(bool on);
+
+    /* Base-protocol violations the checkers counted (0 without them). */
+    unsigned long protocol_violations() const
+    {
+        return rules.count();
+    }
+
   private:
+    /* Binds initiator socket 'from' to target socket 'to', through a new
+     * checker called 'name' when checkers are on. */
+    template <typename I, typename T>
+    void bind(I &from, T &to, const std::string &name);
+
+    bool m_check;
+    std::vector<std::unique_ptr<tlm_checker>> m_checkers;
     sc_core::sc_trace_file *m_tf;
     std::string m_vcd_path;
     std::string m_vcd_file; /* what SystemC writes: vcd_path.tmp.vcd */

@@ -37,6 +37,7 @@ typedef struct TlmSimOptions {
     uint64_t quantum_ns;    /* 0: TLM_SIM_QUANTUM_NS_DEFAULT */
     bool no_quantum_keeper; /* sync after every access (benchmarks) */
     bool no_dmi;            /* RAM only through b_transport */
+    bool check_protocol;    /* a base-protocol checker on every binding */
 } TlmSimOptions;
 
 /* The TLM view as a platform (edu/platform.h): its create() is
@@ -47,6 +48,12 @@ extern const EduPlatformOps edu_tlm_platform_ops;
  * the reason in 'err'.  Destroy it with its ops->destroy(). */
 EduPlatform *tlm_sim_create(const EduPlatformConfig *cfg,
                             const TlmSimOptions *opt, char *err, size_t errlen);
+
+/* DMI on or off from now on (pointers held are dropped): 0 or -EIO. */
+int tlm_sim_set_dmi(EduPlatform *sim, bool on);
+/* Base-protocol violations counted (TlmSimOptions.check_protocol); after
+ * the first, its message is in edu_platform_error(). */
+unsigned long tlm_sim_protocol_violations(EduPlatform *sim);
 
 #ifdef __cplusplus
 }

@@ -87,10 +87,13 @@ tlm_response_status cpu_tlm::mem(bool write, uint64_t addr, uint8_t *data,
     gp.set_data_ptr(data);
     gp.set_data_length(len);
     gp.set_streaming_width(len);
-    gp.set_dmi_allowed(false); /* (byte enables: never set in this one) */
+    /* Reused: what a target may set is set again (14.16, 14.17; byte
+     * enables are never set in this one). */
+    gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     status = transport(gp);
     if (m_use_dmi && !m_dmi_valid && gp.is_dmi_allowed()) {
+        m_dmi.init(); /* reused: as new for every request (11.2.5) */
         m_dmi_valid = bus->get_direct_mem_ptr(gp, m_dmi);
     }
     return status;

@@ -11,11 +11,12 @@
 #include <cstdio>
 #include <new>
 
-#include "bytes.h"
-#include "edu_tlm.h"
+extern "C" {
+#include "edu/timing.h"
+}
 
-using edu_tlm_bytes::load_le;
-using edu_tlm_bytes::store_le;
+#include "edu/bytes.h"
+
 using sc_core::sc_time;
 using tlm::tlm_generic_payload;
 
@@ -51,11 +52,11 @@ pci_host_tlm::pci_host_tlm(const sc_core::sc_module_name &name,
                            const pci_host_config &cfg)
     : sc_core::sc_module(name), cpu("cpu"), config("config"), bar("bar"),
       dma("dma"), ram("ram"), inta("inta"), m_cpu_fw(*this), m_host(nullptr),
-      m_bus(nullptr), m_aborts(0), m_now(0), m_clock_ps(0),
-      m_cache_ps(UINT64_MAX), m_cache_clock(0), m_in_cpu(false), m_t0(0),
+      m_bus(nullptr), m_aborts(0), m_now(0),
+      m_clk(cfg.clock_ns ? cfg.clock_ns : EDU_CLOCK_NS_DEFAULT), m_t0(0),
       m_region_valid(false), m_region(HOST_REGION_NONE), m_region_first(0),
-      m_region_last(0), m_use_dmi(true), m_ram_dmi_valid(false),
-      m_cpu_dmi_granted(false), m_run_at(PCI_NO_EVENT),
+      m_region_last(0), m_master(nullptr), m_use_dmi(true),
+      m_ram_dmi_valid(false), m_cpu_dmi_granted(false), m_run_at(PCI_NO_EVENT),
       m_inta_n("pci_inta_n", true), m_txn("tlm_txn"), m_cmd("tlm_cmd"),
       m_addr("tlm_addr"), m_late(0)
 {
@@ -77,10 +78,8 @@ pci_host_tlm::pci_host_tlm(const sc_core::sc_module_name &name,
     m_bus = host_bus(m_host);
     m_bus->note = note_hook;
     m_bus->note_opaque = this;
-    m_clock = sc_time(host_clock_ns(m_host), sc_core::SC_NS);
-    m_clock_ps = m_clock.value();
     for (unsigned k = 1; k < n_periods; k++) {
-        m_periods[k] = m_periods[k - 1] + m_clock;
+        m_periods[k] = m_periods[k - 1] + m_clk.period();
     }
     std::fill(m_index, m_index + 256, -1);
 
@@ -89,9 +88,9 @@ pci_host_tlm::pci_host_tlm(const sc_core::sc_module_name &name,
     ram.register_invalidate_direct_mem_ptr(this, &pci_host_tlm::ram_invalidate);
     inta.initialize(false);
 
-    SC_METHOD(run_devices);
-    sensitive << m_run_ev;
-    dont_initialize();
+    /* A thread: the devices' work sends DMA data with b_transport, which
+     * may wait (IEEE 1666-2011 11.1.1.4). */
+    SC_THREAD(run_devices);
     /* Also runs once at the start: the kernel has something to do when it
      * is started for elaboration (no "no activity" warning). */
     SC_METHOD(update_signals);
@@ -103,39 +102,68 @@ pci_host_tlm::~pci_host_tlm()
     host_destroy(m_host);
 }
 
-void pci_host_tlm::attach(edu_tlm &dev)
-{
-    const PciFunction *fn = dev.function();
-
-    m_index[fn->devfn] = static_cast<int>(m_devs.size());
-    m_devs.push_back(&dev);
-    config.bind(dev.config);
-    bar.bind(dev.bar);
-    dev.dma.bind(dma);
-}
-
 void pci_host_tlm::start_of_simulation()
 {
-    m_config_if.resize(m_devs.size());
-    m_bar_if.resize(m_devs.size());
-    for (size_t id = 0; id < m_devs.size(); id++) {
-        m_config_if[id] =
-            fw_calls_behind<edu_tlm::config_interface>(config[(int)id]);
-        m_bar_if[id] = fw_calls_behind<edu_tlm::bar_interface>(bar[(int)id]);
+    const size_t n = config.size();
+
+    if (bar.size() != n || dma.size() != n) {
+        SC_REPORT_ERROR(name(), "config, bar and dma need one binding each "
+                                "per device");
+        return;
+    }
+    m_config_if.resize(n);
+    m_bar_if.resize(n);
+    m_config_edu.resize(n);
+    m_bar_edu.resize(n);
+    for (size_t id = 0; id < n; id++) {
+        m_config_if[id] = config[static_cast<int>(id)];
+        m_bar_if[id] = bar[static_cast<int>(id)];
+        m_config_edu[id] =
+            fw_calls_behind<edu_tlm::config_interface>(m_config_if[id]);
+        m_bar_edu[id] = fw_calls_behind<edu_tlm::bar_interface>(m_bar_if[id]);
+    }
+    join_devices();
+}
+
+/* Each config binding is asked for the C-model function behind it, which
+ * then joins this bus at its devfn (pci_function_link.h). */
+void pci_host_tlm::join_devices()
+{
+    m_links.assign(m_config_if.size(), nullptr);
+    m_fns.assign(m_config_if.size(), nullptr);
+    for (size_t id = 0; id < m_config_if.size(); id++) {
+        tlm_generic_payload gp;
+        pci_link_extension ext;
+        PciFunction *fn;
+
+        gp.set_command(tlm::TLM_IGNORE_COMMAND);
+        gp.set_address(0);
+        gp.set_data_ptr(nullptr);
+        gp.set_data_length(0);
+        gp.set_extension(&ext);
+        m_config_if[id]->transport_dbg(gp);
+        gp.clear_extension(&ext);
+        if (!ext.link) {
+            SC_REPORT_ERROR(name(), "a device without a C-model function");
+            return;
+        }
+        fn = ext.link->pci_function();
+        if (m_bus->fn[fn->devfn]) {
+            SC_REPORT_ERROR(name(), "two functions at one devfn");
+            return;
+        }
+        if (fn->bus) {
+            pci_bus_detach(fn->bus, fn);
+        }
+        pci_bus_attach(m_bus, fn, fn->devfn);
+        ext.link->joined(m_clk);
+        m_index[fn->devfn] = static_cast<int>(id);
+        m_links[id] = ext.link;
+        m_fns[id] = fn;
     }
 }
 
 /* --- time ------------------------------------------------------------- */
-
-sc_time pci_host_tlm::delay_from(const sc_time &stamp, uint64_t clock) const
-{
-    const sc_time at = time_of(clock);
-
-    /* The target converts it back: keep the answer at hand. */
-    m_cache_ps = at.value();
-    m_cache_clock = clock;
-    return at > stamp ? at - stamp : sc_core::SC_ZERO_TIME;
-}
 
 /* The C model's clock follows the CPU: it moves on to the CPU's time. */
 void pci_host_tlm::catch_up(const sc_time &t)
@@ -181,10 +209,13 @@ void pci_host_tlm::revoke_dmi()
 
 void pci_host_tlm::run_devices()
 {
-    m_run_at = PCI_NO_EVENT;
-    pci_bus_run(m_bus, kernel_clock());
-    schedule_run();
-    report_port_error();
+    for (;;) {
+        sc_core::wait(m_run_ev);
+        m_run_at = PCI_NO_EVENT;
+        pci_bus_run(m_bus, kernel_clock());
+        schedule_run();
+        report_port_error();
+    }
 }
 
 /* --- cpu -------------------------------------------------------------- */
@@ -199,20 +230,20 @@ pci_host_tlm::cpu_begin(const sc_time &delay)
     m_stamp = kernel_time();
     const sc_time start = m_stamp + delay;
 
-    if (__builtin_expect(start.value() == m_cache_ps, 1)) {
+    if (__builtin_expect(start.value() == m_clk.remembered_value(), 1)) {
         /* Where the last one ended (a clock edge): the usual case. */
-        m_t0 = m_cache_clock;
+        m_t0 = m_clk.remembered_clock();
         m_d0 = delay;
     } else {
-        m_t0 = (start.value() + m_clock_ps - 1) / m_clock_ps;
-        m_d0 = start.value() == m_t0 * m_clock_ps ? delay
-                                                  : delay_from(m_stamp, m_t0);
+        const uint64_t ps = m_clk.period_value();
+
+        m_t0 = (start.value() + ps - 1) / ps;
+        m_d0 = start.value() == m_t0 * ps ? delay : delay_from(m_stamp, m_t0);
     }
     if (__builtin_expect(m_t0 > m_now, 0)) {
         advance_to(m_t0);
     }
     m_ram_delay = m_d0;
-    m_in_cpu = true;
     return m_aborts;
 }
 
@@ -221,7 +252,6 @@ __attribute__((always_inline)) inline void
 pci_host_tlm::cpu_end(tlm_generic_payload &gp, sc_time &delay,
                       unsigned long aborts)
 {
-    m_in_cpu = false;
     m_now = host_now(m_host);
     delay = cpu_delay(m_now);
     m_aborts = host_master_aborts(m_host);
@@ -257,12 +287,12 @@ void pci_host_tlm::cpu_b_transport(tlm_generic_payload &gp, sc_time &delay)
 
     if (one_two_four_eight(len)) {
         if (write) {
-            host_mem_write(m_host, addr, load_le(data, len), len);
+            host_mem_write(m_host, addr, edu_load_le(data, len), len);
         } else {
             uint64_t v = 0;
 
             host_mem_read(m_host, addr, len, &v);
-            store_le(data, v, len);
+            edu_store_le(data, v, len);
         }
     } else if (write) {
         host_mem_write_buf(m_host, addr, data, len);
@@ -296,13 +326,13 @@ void pci_host_tlm::cpu_io(tlm_generic_payload &gp, sc_time &delay)
     aborts = cpu_begin(delay);
     if (write) {
         host_io_write(m_host, static_cast<uint16_t>(port),
-                      static_cast<uint32_t>(load_le(data, len)), len);
+                      static_cast<uint32_t>(edu_load_le(data, len)), len);
         m_region_valid = false; /* a BAR may have moved */
     } else {
         uint32_t v = 0;
 
         host_io_read(m_host, static_cast<uint16_t>(port), len, &v);
-        store_le(data, v, len);
+        edu_store_le(data, v, len);
     }
     cpu_end(gp, delay, aborts);
     after_cpu_access(write);
@@ -403,17 +433,19 @@ pci_host_tlm::device_access(int id, tlm::tlm_command cmd, uint64_t addr,
     tlm_generic_payload &gp = m_dev_gp;
     sc_time delay = cpu_delay(now);
 
-    /* Byte enables stay NULL and DMI false in this payload of ours. */
+    /* Every attribute a target may set is set again: the payload is reused
+     * (14.16, 14.17; byte enables stay NULL in this one of ours). */
     gp.set_command(cmd);
     gp.set_address(addr);
     gp.set_data_ptr(data);
     gp.set_data_length(len);
     gp.set_streaming_width(len);
+    gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (cfg) {
-        fw_b_transport(m_config_if[id], config[id], gp, delay);
+        fw_b_transport(m_config_edu[id], m_config_if[id], gp, delay);
     } else {
-        fw_b_transport(m_bar_if[id], bar[id], gp, delay);
+        fw_b_transport(m_bar_edu[id], m_bar_if[id], gp, delay);
     }
     if (gp.is_response_error()) {
         port_error("a device refused a transaction: " +
@@ -446,7 +478,7 @@ uint32_t pci_host_tlm::port_config_read(void *opaque, PciFunction *fn,
 {
     auto *self = static_cast<pci_host_tlm *>(opaque);
     const int id = self->m_index[fn->devfn];
-    uint8_t data[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* 8: see bytes.h */
+    uint8_t data[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* 8: see edu/bytes.h */
 
     if (id < 0) {
         /* The host bridge's own configuration space. */
@@ -456,7 +488,7 @@ uint32_t pci_host_tlm::port_config_read(void *opaque, PciFunction *fn,
                              true)) {
         return UINT32_MAX;
     }
-    return static_cast<uint32_t>(load_le(data, len));
+    return static_cast<uint32_t>(edu_load_le(data, len));
 }
 
 void pci_host_tlm::port_config_write(void *opaque, PciFunction *fn,
@@ -465,13 +497,13 @@ void pci_host_tlm::port_config_write(void *opaque, PciFunction *fn,
 {
     auto *self = static_cast<pci_host_tlm *>(opaque);
     const int id = self->m_index[fn->devfn];
-    uint8_t data[8]; /* 8: see bytes.h */
+    uint8_t data[8]; /* 8: see edu/bytes.h */
 
     if (id < 0) {
         pci_fn_config_write(fn, off, val, len, now);
         return;
     }
-    store_le(data, val, len);
+    edu_store_le(data, val, len);
     self->device_access(id, tlm::TLM_WRITE_COMMAND, off, data, len, now, true);
 }
 
@@ -492,7 +524,7 @@ pci_host_tlm::port_bar_read(void *opaque, PciFunction *fn, int bar,
                              false)) {
         return UINT64_MAX;
     }
-    return load_le(data, size);
+    return edu_load_le(data, size);
 }
 
 __attribute__((flatten)) void
@@ -508,7 +540,7 @@ pci_host_tlm::port_bar_write(void *opaque, PciFunction *fn, int bar,
         pci_fn_bar_write(fn, bar, off, val, size, now);
         return;
     }
-    store_le(data, val, size);
+    edu_store_le(data, val, size);
     self->device_access(id, tlm::TLM_WRITE_COMMAND, off, data, size, now,
                         false);
 }
@@ -526,7 +558,11 @@ void pci_host_tlm::port_master(void *opaque, PciFunction *fn, bool write,
         pci_bus_master_access(self->m_bus, fn, write, addr, buf, len);
         return;
     }
-    self->m_devs[id]->bus_master(write, addr, buf, len, now);
+    PciFunction *const outer = self->m_master;
+
+    self->m_master = fn;
+    self->m_links[id]->master(write, addr, buf, len, now);
+    self->m_master = outer;
 }
 
 void pci_host_tlm::port_ram(void *opaque, bool write, uint64_t addr, void *buf,
@@ -545,6 +581,7 @@ void pci_host_tlm::ram_access(bool write, uint64_t addr, uint8_t *buf,
     if (m_use_dmi && !m_ram_dmi_valid) {
         gp.set_address(addr);
         gp.set_command(tlm::TLM_READ_COMMAND);
+        m_ram_dmi.init(); /* reused: as new for every request (11.2.5) */
         m_ram_dmi_valid = ram->get_direct_mem_ptr(gp, m_ram_dmi) &&
                           m_ram_dmi.is_read_write_allowed();
     }
@@ -573,6 +610,8 @@ void pci_host_tlm::ram_access(bool write, uint64_t addr, uint8_t *buf,
         gp.set_data_length(n);
         gp.set_streaming_width(n);
         gp.set_byte_enable_ptr(nullptr);
+        gp.set_byte_enable_length(0);
+        gp.set_dmi_allowed(false); /* reused: RAM set it last time (14.16) */
         gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         ram->b_transport(gp, delay);
         if (gp.is_response_error()) {
@@ -617,9 +656,9 @@ void pci_host_tlm::dma_b_transport(int id, tlm_generic_payload &gp,
     const sc_time outer = m_ram_delay; /* a DMA inside a CPU access */
 
     m_ram_delay = delay;
-    rc = pci_bus_master_access(m_bus, m_devs[id]->function(), gp.is_write(),
-                               gp.get_address(), gp.get_data_ptr(),
-                               gp.get_data_length());
+    rc = pci_bus_master_access(m_bus, m_master ? m_master : m_fns[id],
+                               gp.is_write(), gp.get_address(),
+                               gp.get_data_ptr(), gp.get_data_length());
     m_ram_delay = outer;
     gp.set_response_status(rc == 0         ? tlm::TLM_OK_RESPONSE
                            : rc == -EACCES ? tlm::TLM_GENERIC_ERROR_RESPONSE
@@ -639,7 +678,7 @@ void pci_host_tlm::note_hook(void *opaque, PciFunction *fn, uint64_t when)
     self->m_intx_q.push(when, pci_bus_intx(self->m_bus));
     self->schedule_update();
     if (id >= 0) {
-        self->m_devs[id]->state_changed(when);
+        self->m_links[id]->note(when);
     }
 }
 

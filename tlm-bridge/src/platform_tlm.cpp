@@ -73,22 +73,35 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                            const platform_config &cfg)
     : sc_core::sc_module(name), ram("ram", cfg.ram_size, cfg.ram),
       host("host", host_config(cfg, ram.size())), cpu("cpu"), inta("inta"),
-      m_tf(nullptr)
+      m_check(cfg.check_protocol), m_tf(nullptr)
 {
     tlm::tlm_global_quantum::instance().set(cfg.quantum);
     cpu.set_quantum_keeper(cfg.quantum_keeper);
     cpu.set_dmi(cfg.dmi);
     host.set_dmi(cfg.dmi);
-    cpu.bus.bind(host.cpu);
-    host.ram.bind(ram.mem);
+    bind(cpu.bus, host.cpu, "check_cpu");
+    bind(host.ram, ram.mem, "check_ram");
     host.inta.bind(inta);
     for (size_t i = 0; i < cfg.edu_slots.size(); i++) {
         const std::string n = "edu" + std::to_string(i);
+        edu_config ec;
 
+        if (std::count(cfg.edu_slots.begin(), cfg.edu_slots.begin() + i,
+                       cfg.edu_slots[i]) ||
+            cfg.edu_slots[i] == 0) {
+            throw std::system_error(EBUSY, std::generic_category(),
+                                    "platform_tlm: slot taken");
+        }
+        ec.slot = cfg.edu_slots[i];
+        ec.clock_ns = cfg.clock_ns;
+        ec.log = host_log(host.host()); /* the host counts guest errors */
         edu_inta.push_back(
             std::make_unique<sc_signal<bool>>((n + "_inta").c_str()));
-        edu.push_back(
-            std::make_unique<edu_tlm>(n.c_str(), host, cfg.edu_slots[i]));
+        edu.push_back(std::make_unique<edu_tlm>(n.c_str(), ec));
+        /* Through the sockets only; the host finds the C model behind. */
+        bind(host.config, edu.back()->config, "check_" + n + "_config");
+        bind(host.bar, edu.back()->bar, "check_" + n + "_bar");
+        bind(edu.back()->dma, host.dma, "check_" + n + "_dma");
         edu.back()->inta.bind(*edu_inta.back());
         if (cfg.dma_mask) {
             edu_set_dma_mask(edu.back()->device(), cfg.dma_mask);
@@ -123,8 +136,27 @@ platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                   return a->function()->devfn < b->function()->devfn;
               });
     for (size_t k = 0; k < by_devfn.size(); k++) {
-        by_devfn[k]->trace_signals(m_tf, k ? "edu" + std::to_string(k) + "." : "");
+        by_devfn[k]->trace_signals(m_tf,
+                                   k ? "edu" + std::to_string(k) + "." : "");
     }
+}
+
+template <typename I, typename T>
+void platform_tlm::bind(I &from, T &to, const std::string &name)
+{
+    if (!m_check) {
+        from.bind(to);
+        return;
+    }
+    m_checkers.push_back(std::make_unique<tlm_checker>(name.c_str(), rules));
+    from.bind(m_checkers.back()->in);
+    m_checkers.back()->out.bind(to);
+}
+
+void platform_tlm::set_dmi(bool on)
+{
+    cpu.set_dmi(on);
+    host.set_dmi(on);
 }
 
 platform_tlm::~platform_tlm()

@@ -22,11 +22,9 @@
 #include <string>
 #include <type_traits>
 
-#include "bytes.h"
+#include "edu/bytes.h"
 #include "platform_tlm.h"
 
-using edu_tlm_bytes::load_le;
-using edu_tlm_bytes::store_le;
 using sc_core::sc_simcontext;
 using sc_core::sc_time;
 
@@ -214,7 +212,7 @@ int sim_finish(EduPlatform *p)
 int sim_io_read(EduPlatform *p, uint16_t port, unsigned size, uint32_t *val)
 {
     TlmSim *sim = sim_of(p);
-    uint8_t buf[8]; /* 8: see bytes.h */
+    uint8_t buf[8]; /* 8: see edu/bytes.h */
 
     if (!valid_size(size, 4)) {
         return bad_size(sim, size, "port read");
@@ -222,7 +220,7 @@ int sim_io_read(EduPlatform *p, uint16_t port, unsigned size, uint32_t *val)
     return guarded(sim, [&] {
         const int rc = check(sim, sim->top->cpu.io(false, port, buf, size));
 
-        *val = static_cast<uint32_t>(load_le(buf, size));
+        *val = static_cast<uint32_t>(edu_load_le(buf, size));
         return rc;
     });
 }
@@ -230,12 +228,12 @@ int sim_io_read(EduPlatform *p, uint16_t port, unsigned size, uint32_t *val)
 int sim_io_write(EduPlatform *p, uint16_t port, uint32_t val, unsigned size)
 {
     TlmSim *sim = sim_of(p);
-    uint8_t buf[8]; /* 8: see bytes.h */
+    uint8_t buf[8]; /* 8: see edu/bytes.h */
 
     if (!valid_size(size, 4)) {
         return bad_size(sim, size, "port write");
     }
-    store_le(buf, val, size);
+    edu_store_le(buf, val, size);
     return guarded(sim, [&] {
         return check(sim, sim->top->cpu.io(true, port, buf, size));
     });
@@ -252,7 +250,7 @@ int sim_mem_read(EduPlatform *p, uint64_t addr, unsigned size, uint64_t *val)
     return guarded(sim, [&] {
         const int rc = check(sim, sim->top->cpu.mem(false, addr, buf, size));
 
-        *val = load_le(buf, size);
+        *val = edu_load_le(buf, size);
         return rc;
     });
 }
@@ -265,7 +263,7 @@ int sim_mem_write(EduPlatform *p, uint64_t addr, uint64_t val, unsigned size)
     if (!valid_size(size, 8)) {
         return bad_size(sim, size, "memory write");
     }
-    store_le(buf, val, size);
+    edu_store_le(buf, val, size);
     return guarded(sim, [&] {
         return check(sim, sim->top->cpu.mem(true, addr, buf, size));
     });
@@ -425,6 +423,7 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
     pc.quantum_keeper = !opt->no_quantum_keeper;
     pc.dmi = !opt->no_dmi;
     pc.quiet = cfg.quiet;
+    pc.check_protocol = opt->check_protocol;
     pc.vcd_path = cfg.vcd_path ? cfg.vcd_path : "";
     try {
         sim->ctx = new sc_simcontext;
@@ -447,6 +446,27 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
         return nullptr;
     }
     return &sim->base;
+}
+
+int tlm_sim_set_dmi(EduPlatform *p, bool on)
+{
+    TlmSim *sim = sim_of(p);
+
+    return guarded(sim, [&] {
+        sim->top->set_dmi(on);
+        return 0;
+    });
+}
+
+unsigned long tlm_sim_protocol_violations(EduPlatform *p)
+{
+    TlmSim *sim = sim_of(p);
+    const unsigned long n = sim->top->protocol_violations();
+
+    if (n) {
+        edu_platform_fail(p, -EIO, "tlm: %s", sim->top->rules.first().c_str());
+    }
+    return n;
 }
 
 } /* extern "C" */

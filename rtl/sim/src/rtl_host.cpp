@@ -11,6 +11,7 @@
 #include <cstring>
 
 extern "C" {
+#include "edu/bytes.h"
 #include "edu/log.h"
 #include "edu/regs.h"
 #include "edu/timing.h"
@@ -142,9 +143,7 @@ void rtl_bar_write(void *opaque, const HostWindow *w, uint64_t off,
     pci_result res;
 
     check_size(p, addr, n, true);
-    for (unsigned i = 0; i < 8; i++) {
-        bytes[i] = (uint8_t)(val >> (8 * i));
-    }
+    edu_store_le(bytes, val, sizeof(bytes));
     r = single(k_cmd_mem_write, addr, bytes, n < 8 ? n : 4, true);
     if (n == 8) {
         r.phases = 2;
