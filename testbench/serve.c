@@ -62,14 +62,14 @@ typedef struct Server {
     bool failed;
 } Server;
 
-static void serve_log(const Server *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* One line on stderr, "edu-tb serve: ...". */
+static void serve_log(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
-static void serve_log(const Server *s, const char *fmt, ...)
+static void serve_log(const char *fmt, ...)
 {
     va_list ap;
 
-    (void)s;
     fputs("edu-tb serve: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -109,8 +109,7 @@ static bool serve_ram_map(Server *s, uint64_t gpa, uint64_t size,
     len = size < SERVE_RAM_SIZE - gpa ? size : SERVE_RAM_SIZE - gpa;
     if (gpa % (uint64_t)page || offset < 0 || offset % page ||
         len % (uint64_t)page) {
-        serve_log(s,
-                  "SYNC_SYSMEM: region 0x%" PRIx64 "+0x%" PRIx64
+        serve_log("SYNC_SYSMEM: region 0x%" PRIx64 "+0x%" PRIx64
                   " at offset 0x%" PRIx64 " is not whole pages; not mapped",
                   gpa, size, (uint64_t)offset);
         return false;
@@ -118,17 +117,16 @@ static bool serve_ram_map(Server *s, uint64_t gpa, uint64_t size,
     /* Past the end of the file, an access would be SIGBUS. */
     if (fstat(fd, &st) < 0 || (uint64_t)offset > (uint64_t)st.st_size ||
         len > (uint64_t)st.st_size - (uint64_t)offset) {
-        serve_log(s,
-                  "SYNC_SYSMEM: region 0x%" PRIx64 "+0x%" PRIx64
+        serve_log("SYNC_SYSMEM: region 0x%" PRIx64 "+0x%" PRIx64
                   " is not inside its file; not mapped",
                   gpa, size);
         return false;
     }
     if (len && mmap(s->ram + gpa, len, PROT_READ | PROT_WRITE,
                     MAP_SHARED | MAP_FIXED, fd, offset) == MAP_FAILED) {
-        serve_log(
-            s, "SYNC_SYSMEM: cannot map region 0x%" PRIx64 "+0x%" PRIx64 ": %s",
-            gpa, size, strerror(errno));
+        serve_log("SYNC_SYSMEM: cannot map region 0x%" PRIx64 "+0x%" PRIx64
+                  ": %s",
+                  gpa, size, strerror(errno));
         return false;
     }
     return true;
@@ -141,14 +139,14 @@ static void serve_sync_sysmem(Server *s, MpqemuMsg *msg)
     int rc;
 
     if (!mpqemu_sysmem(msg, &sm) || msg->n_fds == 0) {
-        serve_log(s, "SYNC_SYSMEM of %" PRIu64 " bytes with %u fds: ignored",
+        serve_log("SYNC_SYSMEM of %" PRIu64 " bytes with %u fds: ignored",
                   msg->size, msg->n_fds);
         return;
     }
     /* Every map is the whole map: the old one goes. */
     rc = serve_ram_clear(s);
     if (rc < 0) {
-        serve_log(s, "SYNC_SYSMEM: cannot reset the RAM window: %s",
+        serve_log("SYNC_SYSMEM: cannot reset the RAM window: %s",
                   strerror(-rc));
         s->failed = true;
         return;
@@ -196,7 +194,7 @@ static bool serve_qt_read(Server *s, int wait_ms)
              sizeof(s->qt_buf) - 1 - s->qt_len);
     if (n <= 0) {
         if (!s->cfg->quiet) {
-            serve_log(s, "qtest: QEMU closed the connection");
+            serve_log("qtest: QEMU closed the connection");
         }
         close(s->qt_fd);
         s->qt_fd = -1;
@@ -212,7 +210,7 @@ static bool serve_qt_read(Server *s, int wait_ms)
                 s->qt_due--;
             }
             if (strncmp(s->qt_buf, "OK", 2) != 0) {
-                serve_log(s, "qtest answered '%s' to set_irq_in", s->qt_buf);
+                serve_log("qtest answered '%s' to set_irq_in", s->qt_buf);
             }
         }
         s->qt_len -= (size_t)(nl + 1 - s->qt_buf);
@@ -238,7 +236,7 @@ static void serve_qt_drain(Server *s)
         clock_gettime(CLOCK_MONOTONIC, &t);
         left = end - ((int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
         if (left <= 0 || !serve_qt_read(s, (int)left)) {
-            serve_log(s, "qtest: no answer to set_irq_in in %d ms; going on",
+            serve_log("qtest: no answer to set_irq_in in %d ms; going on",
                       SERVE_QTEST_WAIT_MS);
             return;
         }
@@ -254,8 +252,7 @@ static void serve_qt_set(Server *s, int level, bool wait)
 
     if (!serve_qt_connect(s, wait ? SERVE_QTEST_WAIT_MS : 0)) {
         if (!s->qt_warned && s->irqfd < 0) {
-            serve_log(s,
-                      "INTx went to %d but reaches no interrupt controller "
+            serve_log("INTx went to %d but reaches no interrupt controller "
                       "(no qtest connection, no irqfd)",
                       level);
             s->qt_warned = true;
@@ -265,7 +262,7 @@ static void serve_qt_set(Server *s, int level, bool wait)
     n = snprintf(line, sizeof(line), "set_irq_in %s unnamed-gpio-in %u %d\n",
                  SERVE_IOAPIC, s->gsi, level);
     if (send(s->qt_fd, line, (size_t)n, MSG_NOSIGNAL) != n) {
-        serve_log(s, "qtest: cannot send set_irq_in: %s", strerror(errno));
+        serve_log("qtest: cannot send set_irq_in: %s", strerror(errno));
         return;
     }
     s->qt_due++;
@@ -281,7 +278,7 @@ static void serve_irqfd_kick(Server *s)
     uint64_t one = 1;
 
     if (s->irqfd >= 0 && write(s->irqfd, &one, sizeof(one)) < 0) {
-        serve_log(s, "irqfd: %s", strerror(errno));
+        serve_log("irqfd: %s", strerror(errno));
     }
 }
 
@@ -315,8 +312,7 @@ static void serve_update_intx(Server *s, bool wait)
 static void serve_set_irqfd(Server *s, MpqemuMsg *msg)
 {
     if (msg->n_fds != 2 || msg->size != 0) {
-        serve_log(s,
-                  "SET_IRQFD of %" PRIu64 " bytes with %u fds (2 wanted): "
+        serve_log("SET_IRQFD of %" PRIu64 " bytes with %u fds (2 wanted): "
                   "ignored",
                   msg->size, msg->n_fds);
         return;
@@ -336,7 +332,7 @@ static void serve_set_irqfd(Server *s, MpqemuMsg *msg)
 
 static int serve_view_failed(Server *s, const char *what)
 {
-    serve_log(s, "%s: the view failed: %s", what, edu_platform_error(s->view));
+    serve_log("%s: the view failed: %s", what, edu_platform_error(s->view));
     s->failed = true;
     return -EIO;
 }
@@ -376,7 +372,7 @@ static int serve_view_open(Server *s)
 
     s->view = backend_open(s->cfg->backend, &s->pcfg, err, sizeof(err));
     if (!s->view) {
-        serve_log(s, "%s", err);
+        serve_log("%s", err);
         return -EIO;
     }
     return 0;
@@ -438,14 +434,13 @@ static uint64_t serve_config(Server *s, bool write, const MpqemuMsg *msg)
     uint32_t val = 0;
 
     if (!mpqemu_conf(msg, &c)) {
-        serve_log(s, "%s of %" PRIu64 " bytes (%d wanted): answered all ones",
+        serve_log("%s of %" PRIu64 " bytes (%d wanted): answered all ones",
                   mpqemu_cmd_name(msg->cmd), msg->size, MPQEMU_CONF_SIZE);
         return UINT64_MAX;
     }
     if ((c.len != 1 && c.len != 2 && c.len != 4) || c.addr >= PCI_CONFIG_SIZE ||
         (uint32_t)c.len > PCI_CONFIG_SIZE - c.addr) {
-        serve_log(s,
-                  "configuration %s of %d bytes at 0x%x: not in the "
+        serve_log("configuration %s of %d bytes at 0x%x: not in the "
                   "function's 256 bytes; %s",
                   write ? "write" : "read", c.len, c.addr,
                   write ? "ignored" : "answered all ones");
@@ -478,25 +473,24 @@ static uint64_t serve_bar(Server *s, bool write, const MpqemuMsg *msg)
     int rc;
 
     if (!mpqemu_bar(msg, &b) || msg->n_fds) {
-        serve_log(s,
-                  "%s of %" PRIu64 " bytes with %u fds (%d bytes, none "
+        serve_log("%s of %" PRIu64 " bytes with %u fds (%d bytes, none "
                   "wanted): answered all ones",
                   mpqemu_cmd_name(msg->cmd), msg->size, msg->n_fds,
                   MPQEMU_BAR_SIZE);
         return UINT64_MAX;
     }
     if (!b.memory) {
-        serve_log(s, "I/O BAR %s at port 0x%" PRIx64 ": edu has no I/O BAR",
+        serve_log("I/O BAR %s at port 0x%" PRIx64 ": edu has no I/O BAR",
                   write ? "write" : "read", b.addr);
         return write ? 0 : UINT64_MAX;
     }
     if (b.size != 1 && b.size != 2 && b.size != 4 && b.size != 8) {
-        serve_log(s, "BAR %s of %u bytes at 0x%" PRIx64 ": not 1, 2, 4 or 8",
+        serve_log("BAR %s of %u bytes at 0x%" PRIx64 ": not 1, 2, 4 or 8",
                   write ? "write" : "read", b.size, b.addr);
         return write ? 0 : UINT64_MAX;
     }
     if (b.addr < SERVE_RAM_SIZE || b.addr > UINT64_MAX - b.size) {
-        serve_log(s, "BAR %s at 0x%" PRIx64 ": that is RAM, not a BAR",
+        serve_log("BAR %s at 0x%" PRIx64 ": that is RAM, not a BAR",
                   write ? "write" : "read", b.addr);
         return write ? 0 : UINT64_MAX;
     }
@@ -525,7 +519,7 @@ static void serve_record_start(Server *s)
 {
     fflush(s->rec);
     if (ftruncate(fileno(s->rec), 0) < 0) {
-        serve_log(s, "--record: %s", strerror(errno));
+        serve_log("--record: %s", strerror(errno));
     }
     rewind(s->rec);
     fprintf(s->rec,
@@ -577,15 +571,14 @@ static void serve_message(Server *s, MpqemuMsg *msg)
         break;
     default:
         /* Whether QEMU waits for an answer cannot be known: the end. */
-        serve_log(s,
-                  "command %d (%s, %" PRIu64 " bytes) is not one QEMU's "
+        serve_log("command %d (%s, %" PRIu64 " bytes) is not one QEMU's "
                   "proxy sends",
                   (int)msg->cmd, mpqemu_cmd_name(msg->cmd), msg->size);
         s->failed = true;
         break;
     }
     if (msg->n_fds && msg->cmd != MPQEMU_CMD_SYNC_SYSMEM) {
-        serve_log(s, "%s with %u fds: closed them", mpqemu_cmd_name(msg->cmd),
+        serve_log("%s with %u fds: closed them", mpqemu_cmd_name(msg->cmd),
                   msg->n_fds);
     }
     mpqemu_close_fds(msg);
@@ -598,12 +591,12 @@ static void serve_message(Server *s, MpqemuMsg *msg)
     }
     if (!s->failed && mpqemu_wants_reply(msg->cmd) &&
         mpqemu_send_ret(s->sock, ret) < 0) {
-        serve_log(s, "cannot answer %s: %s", mpqemu_cmd_name(msg->cmd),
+        serve_log("cannot answer %s: %s", mpqemu_cmd_name(msg->cmd),
                   strerror(errno));
         s->failed = true;
     }
     if (s->rec && ferror(s->rec)) {
-        serve_log(s, "--record: cannot write the file");
+        serve_log("--record: cannot write the file");
         s->failed = true;
     }
 }
@@ -617,7 +610,7 @@ static int serve_qt_listen(Server *s, const char *path)
     int fd;
 
     if (strlen(path) >= sizeof(sa.sun_path)) {
-        serve_log(s, "--qtest-socket: '%s' is too long for a socket", path);
+        serve_log("--qtest-socket: '%s' is too long for a socket", path);
         return -ENAMETOOLONG;
     }
     strcpy(sa.sun_path, path);
@@ -626,7 +619,7 @@ static int serve_qt_listen(Server *s, const char *path)
         listen(fd, 1) < 0) {
         int err = errno;
 
-        serve_log(s, "--qtest-socket: cannot listen on %s: %s", path,
+        serve_log("--qtest-socket: cannot listen on %s: %s", path,
                   strerror(err));
         if (fd >= 0) {
             close(fd);
@@ -642,13 +635,12 @@ static void serve_say_accel(Server *s)
 {
     if (access("/dev/kvm", R_OK | W_OK) == 0) {
         if (s->qt_listen < 0) {
-            serve_log(s, "INTx goes to the proxy's irqfd: it reaches the "
-                         "guest only if QEMU runs with KVM");
+            serve_log("INTx goes to the proxy's irqfd: it reaches the "
+                      "guest only if QEMU runs with KVM");
         }
         return;
     }
-    serve_log(s,
-              "/dev/kvm cannot be used (%s): QEMU runs with TCG, where "
+    serve_log("/dev/kvm cannot be used (%s): QEMU runs with TCG, where "
               "the proxy's irqfd reaches nothing; %s",
               strerror(errno),
               s->qt_listen >= 0
@@ -673,7 +665,7 @@ static int serve_loop(Server *s)
             if (errno == EINTR) {
                 continue;
             }
-            serve_log(s, "poll: %s", strerror(errno));
+            serve_log("poll: %s", strerror(errno));
             return 1;
         }
         if (rc == 0) {
@@ -696,17 +688,17 @@ static int serve_loop(Server *s)
         rc = mpqemu_recv(s->sock, &msg, err, sizeof(err));
         if (rc == 0) {
             if (!s->cfg->quiet) {
-                serve_log(s, "QEMU closed the connection");
+                serve_log("QEMU closed the connection");
             }
             return 0;
         }
         if (rc < 0) {
-            serve_log(s, "%s; closing the connection", err);
+            serve_log("%s; closing the connection", err);
             return 1;
         }
         serve_message(s, &msg);
         if (s->failed) {
-            serve_log(s, "closing the connection");
+            serve_log("closing the connection");
             return 1;
         }
     }
@@ -734,8 +726,8 @@ int serve_run(const ServeConfig *cfg)
     s.pcfg.quiet = cfg->quiet;
     rc = serve_ram_clear(&s);
     if (rc < 0) {
-        serve_log(&s, "cannot have a RAM window of %llu bytes: %s",
-                  SERVE_RAM_SIZE, strerror(-rc));
+        serve_log("cannot have a RAM window of %llu bytes: %s", SERVE_RAM_SIZE,
+                  strerror(-rc));
         goto out;
     }
     s.pcfg.ram = s.ram;
@@ -745,7 +737,7 @@ int serve_run(const ServeConfig *cfg)
     if (cfg->record_path) {
         s.rec = fopen(cfg->record_path, "w");
         if (!s.rec) {
-            serve_log(&s, "--record: cannot write %s: %s", cfg->record_path,
+            serve_log("--record: cannot write %s: %s", cfg->record_path,
                       strerror(errno));
             goto out;
         }
@@ -757,13 +749,13 @@ int serve_run(const ServeConfig *cfg)
     serve_say_accel(&s);
     status = serve_loop(&s);
     if (s.view && backend_finish(s.view) < 0) {
-        serve_log(&s, "%s", edu_platform_error(s.view));
+        serve_log("%s", edu_platform_error(s.view));
         status = 1;
     }
 out:
     backend_close(s.view);
     if (s.rec && fclose(s.rec) != 0) {
-        serve_log(&s, "--record: cannot write %s", cfg->record_path);
+        serve_log("--record: cannot write %s", cfg->record_path);
         status = 1;
     }
     close(s.sock);
