@@ -4,11 +4,13 @@
  * the other.  A bad message is logged and serving goes on, or the server
  * closes the connection and exits 1 with a message; it never crashes and
  * never leaves the peer waiting for an answer it will not send.  The DMA
- * path through a memfd is checked here too, without QEMU.
+ * path through a memfd, and the order of INTx and answers with a qtest
+ * peer (set_irq_in, then the RET; none waited for on DEVICE_RESET), are
+ * checked here too, without QEMU.
  *
  *     test_serve_robust EDU_TB
  */
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE /* memfd_create, mkdtemp */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,6 +182,18 @@ static uint64_t bar(Srv *s, bool write, uint64_t addr, uint64_t val,
     send_msg(s, write ? MPQEMU_CMD_BAR_WRITE : MPQEMU_CMD_BAR_READ, b,
              sizeof(b), NULL, 0);
     return srv_ret(s);
+}
+
+/* A BAR access sent, its answer not read. */
+static void bar_send(Srv *s, bool write, uint64_t addr, uint64_t val,
+                     unsigned size)
+{
+    MpqemuBar m = {.addr = addr, .val = val, .size = size, .memory = true};
+    uint8_t b[MPQEMU_BAR_SIZE];
+
+    mpqemu_pack_bar(&m, b);
+    send_msg(s, write ? MPQEMU_CMD_BAR_WRITE : MPQEMU_CMD_BAR_READ, b,
+             sizeof(b), NULL, 0);
 }
 
 static void map_bar0(Srv *s)
@@ -432,6 +447,77 @@ static void test_a_region_past_its_file_is_not_mapped(void **st)
     close(small);
 }
 
+/* QEMU's end of --qtest-socket: connected once the server listens. */
+static int qtest_connect(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    assert_true(fd >= 0);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    for (int i = 0; i < 500; i++) {
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+            return fd;
+        }
+        usleep(10000);
+    }
+    fail_msg("edu-tb serve never listened on %s", path);
+    return -1;
+}
+
+/* One line the server sent on the qtest socket. */
+static void qtest_expect(int fd, const char *want)
+{
+    char line[256];
+    size_t n = 0;
+
+    while (n < sizeof(line) - 1) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+        if (poll(&pfd, 1, WAIT_MS) != 1 || read(fd, line + n, 1) != 1) {
+            fail_msg("no qtest request from edu-tb serve");
+        }
+        if (line[n++] == '\n') {
+            break;
+        }
+    }
+    line[n] = '\0';
+    assert_string_equal(line, want);
+}
+
+static void test_intx_is_set_before_the_answer_but_not_on_reset(void **st)
+{
+    char dir[] = "/tmp/serve-qtest-XXXXXX";
+    char path[64];
+    int qt;
+    Srv s;
+
+    (void)st;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/qt.sock", dir);
+    srv_start_with(&s, "--qtest-socket", path);
+    qt = qtest_connect(path);
+    map_bar0(&s);
+    /* A raise: the IOAPIC's input first, QEMU's answer after its OK. */
+    bar_send(&s, true, BAR0 + 0x60, 1, 4);
+    qtest_expect(qt, "set_irq_in /machine/q35/ioapic unnamed-gpio-in 20 1\n");
+    assert_false(srv_ready(&s, 300));
+    assert_int_equal(write(qt, "OK\n", 3), 3);
+    assert_int_equal(srv_ret(&s), 0);
+    /* A reset: QEMU's main loop waits for the answer, so no wait on qtest
+     * (its OK comes later and is taken then). */
+    send_msg(&s, MPQEMU_CMD_DEVICE_RESET, NULL, 0, NULL, 0);
+    assert_int_equal(srv_ret(&s), 0);
+    qtest_expect(qt, "set_irq_in /machine/q35/ioapic unnamed-gpio-in 20 0\n");
+    assert_int_equal(write(qt, "OK\n", 3), 3);
+    assert_int_equal(cfg(&s, false, 0x00, 0, 4), 0x11e81234);
+    close(qt);
+    assert_int_equal(srv_end(&s), 0);
+    free(srv_said(&s));
+    /* The server removed its socket; the directory is ours. */
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_unwritable_record_is_refused_before_serving(void **st)
 {
     Srv s;
@@ -472,6 +558,7 @@ int main(int argc, char **argv)
             test_device_reset_in_the_middle_starts_the_device_again),
         cmocka_unit_test(test_dma_reads_and_writes_the_shared_memory),
         cmocka_unit_test(test_a_region_past_its_file_is_not_mapped),
+        cmocka_unit_test(test_intx_is_set_before_the_answer_but_not_on_reset),
         cmocka_unit_test(test_unwritable_record_is_refused_before_serving),
         cmocka_unit_test(test_qtest_socket_in_use_is_refused_before_serving),
     };
