@@ -10,7 +10,9 @@
 #include "backend.h"
 #include "cmd_compare.h"
 #include "cmd_run.h"
+#include "guest.h"
 #include "qtest.h"
+#include "serve.h"
 
 #ifndef EDU_VERSION
 #define EDU_VERSION "unknown"
@@ -31,6 +33,10 @@ static const TbCommand tb_commands[] = {
     {"list", "list the scenarios of run", list_main, list_help},
     {"compare", "run scenarios and random streams on several views in "
      "lockstep", compare_main, compare_help},
+    {"serve", "serve one edu of a view to QEMU's x-pci-proxy-dev",
+     serve_main, serve_help},
+    {"guest", "boot a Linux guest on QEMU with the edu of a view",
+     guest_main, guest_help},
 };
 
 #define TB_N_COMMANDS (sizeof(tb_commands) / sizeof(tb_commands[0]))

@@ -32,6 +32,7 @@ struct Host {
     PciFunction bridge;
     uint8_t *ram;
     uint64_t ram_size;
+    bool ram_external; /* the caller's (HostConfig.ram): never unmapped */
     HostCpu cpu;                /* cutting and routing CPU accesses */
     uint64_t now;
     unsigned clock_ns;
@@ -470,10 +471,12 @@ Host *host_create(const HostConfig *cfg)
     /* Page-aligned, zero-filled, backed only where the guest touches it;
      * none when the port reaches RAM. */
     host->ram = cfg->port              ? NULL
+                : cfg->ram                 ? cfg->ram
                 : host->ram_size <= SIZE_MAX
                     ? mmap(NULL, host->ram_size, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                     : MAP_FAILED;
+    host->ram_external = !cfg->port && cfg->ram;
     if (host->ram == MAP_FAILED) {
         free(host);
         errno = ENOMEM;
@@ -501,7 +504,7 @@ void host_destroy(Host *host)
     for (unsigned i = 0; i < 256; i++) {
         edu_destroy(host->edu[i]);
     }
-    if (host->ram) {
+    if (host->ram && !host->ram_external) {
         munmap(host->ram, host->ram_size);
     }
     free(host);

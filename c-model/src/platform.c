@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "edu/regs.h"
@@ -16,6 +17,14 @@ int edu_platform_config_resolve(const EduPlatformConfig *in,
                                 size_t errlen)
 {
     *out = in ? *in : (EduPlatformConfig){0};
+    if (out->ram && !out->ram_size) {
+        snprintf(err, errlen, "external RAM without its size");
+        return -EINVAL;
+    }
+    if (out->ram && ((uintptr_t)out->ram % 4096 || out->ram_size % 4096)) {
+        snprintf(err, errlen, "external RAM is not whole pages");
+        return -EINVAL;
+    }
     if (!out->ram_size) {
         out->ram_size = HOST_RAM_SIZE_DEFAULT;
     }

@@ -51,7 +51,7 @@ static void cmodel_destroy(EduPlatform *p)
 static int cmodel_build(CmodelPlatform *cm, const EduPlatformConfig *cfg,
                         char *err, size_t errlen)
 {
-    HostConfig hc = {.ram_size = cfg->ram_size};
+    HostConfig hc = {.ram_size = cfg->ram_size, .ram = cfg->ram};
 
     cm->host = host_create(&hc);
     if (!cm->host) {

@@ -161,6 +161,46 @@ bad 1 "QEMU exited with status 1" EDU_QEMU=/bin/false qtest --backend qemu
 stdin=$run/adir bad 1 "reading the requests: Is a directory" qtest
 stdin=$io/requests out=/dev/full bad 1 "writing the output:" qtest
 
+# --- serve ----------------------------------------------------------------
+bad 2 "--fd N is needed" serve
+bad 2 "--fd 0 is not an open socket" serve --fd 0
+bad 2 "--fd needs a file descriptor number, not 'x'" serve --fd x
+bad 2 "--fd needs a file descriptor number, not '-1'" serve --fd -1
+bad 2 "option '--fd' given twice" serve --fd 0 --fd=0
+bad 2 "option '--fd' needs a value" serve --fd
+bad 2 "unknown backend 'nope'" serve --backend nope --fd 0
+bad 2 "the qemu backend cannot be served" serve --backend qemu --fd 0
+bad 2 "--slot needs a slot of 1 to 24, not '0'" serve --slot 0 --fd 0
+bad 2 "--slot needs a slot of 1 to 24, not '25'" serve --slot 25 --fd 0
+bad 2 "--record needs a file name, not ''" serve --fd 0 --record ''
+bad 2 "--qtest-socket needs a file name, not ''" serve --fd 0 --qtest-socket=
+bad 2 "unknown argument 'extra'" serve --fd 0 extra
+bad 2 "unknown option '--frob'" serve --frob
+
+# --- guest ----------------------------------------------------------------
+bad 2 "unknown backend 'nope'" guest --backend nope
+bad 2 "--machine pc: only q35" guest --machine pc
+bad 2 "--timeout needs seconds (1 to 86400), not '0'" guest --timeout 0
+bad 2 "option '--kernel' given twice" guest --kernel a --kernel b
+bad 2 "unknown option '--frob'" guest --frob
+bad 2 "unknown argument 'x'" guest x
+bad 2 "cannot read the kernel /nonexistent: No such file or directory" \
+    guest --kernel /nonexistent --initrd afile
+bad 2 "cannot read the kernel adir: Is a directory" \
+    guest --kernel adir --initrd afile
+bad 2 "cannot read the initrd /nonexistent" \
+    guest --kernel afile --initrd /nonexistent
+bad 2 "--vcd needs a file name, not ''" guest --kernel afile --initrd afile --vcd ''
+bad 2 "--record needs a file name, not ''" guest --kernel afile --initrd afile --record=
+bad 1 "'adir' is a directory" guest --kernel afile --initrd afile --record adir
+bad 1 "it draws no waveforms" \
+    guest --backend qemu --kernel afile --initrd afile --vcd x.vcd
+bad 1 "'adir' is a directory" guest --kernel afile --initrd afile --vcd adir
+bad 1 "no-such-qemu is not installed (install it:" EDU_QEMU=no-such-qemu \
+    guest --kernel afile --initrd afile
+bad 1 "qemu-system-x86_64 is not installed (install it:" EDU_QEMU= \
+    PATH="$top/nopath" guest --kernel afile --initrd afile
+
 # --- compare: views ---------------------------------------------------------
 bad 2 "unknown backend 'nope'" compare --backends nope,cmodel
 bad 2 "name at least two backends" compare --backends cmodel

@@ -33,6 +33,7 @@
 
 struct platform_config {
     uint64_t ram_size = 0;              /* 0: 128 MiB */
+    void *ram = nullptr; /* set: the caller's RAM (EduPlatformConfig.ram) */
     std::vector<unsigned> edu_slots{4}; /* bus 0 slots, function 0 */
     uint64_t dma_mask = 0;              /* 0: the device default */
     unsigned clock_ns = 0;              /* 0: 30 ns */

@@ -23,8 +23,10 @@ class ram_tlm : public sc_core::sc_module
     tlm_utils::simple_target_socket<ram_tlm> mem;
 
     /* 'size' bytes (0: HOST_RAM_SIZE_DEFAULT); throws std::bad_alloc when
-     * the memory cannot be had. */
-    ram_tlm(const sc_core::sc_module_name &name, uint64_t size);
+     * the memory cannot be had.  'external' set: the RAM is those size
+     * bytes, the caller's (EduPlatformConfig.ram), never unmapped here. */
+    ram_tlm(const sc_core::sc_module_name &name, uint64_t size,
+            void *external = nullptr);
     ~ram_tlm() override;
     ram_tlm(const ram_tlm &) = delete;
     ram_tlm &operator=(const ram_tlm &) = delete;
@@ -48,6 +50,7 @@ class ram_tlm : public sc_core::sc_module
 
     uint8_t *m_data;
     uint64_t m_size;
+    bool m_external; /* the caller's RAM: never unmapped */
 };
 
 #endif /* EDU_TLM_RAM_TLM_H */

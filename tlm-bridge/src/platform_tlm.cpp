@@ -71,7 +71,7 @@ int vcd_rename_top_scope(const std::string &file, std::string &err)
 
 platform_tlm::platform_tlm(const sc_core::sc_module_name &name,
                            const platform_config &cfg)
-    : sc_core::sc_module(name), ram("ram", cfg.ram_size),
+    : sc_core::sc_module(name), ram("ram", cfg.ram_size, cfg.ram),
       host("host", host_config(cfg, ram.size())), cpu("cpu"), inta("inta"),
       m_check(cfg.check_protocol), m_tf(nullptr)
 {

@@ -12,14 +12,16 @@ extern "C" {
 #include "edu/host.h"
 }
 
-ram_tlm::ram_tlm(const sc_core::sc_module_name &name, uint64_t size)
+ram_tlm::ram_tlm(const sc_core::sc_module_name &name, uint64_t size,
+                 void *external)
     : sc_core::sc_module(name), mem("mem"), m_data(nullptr),
-      m_size(size ? size : HOST_RAM_SIZE_DEFAULT)
+      m_size(size ? size : HOST_RAM_SIZE_DEFAULT), m_external(external)
 {
     /* Page-aligned, zero-filled, backed only where it is touched. */
-    void *p = m_size <= SIZE_MAX ? mmap(nullptr, m_size, PROT_READ | PROT_WRITE,
-                                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                                 : MAP_FAILED;
+    void *p = external              ? external
+              : m_size <= SIZE_MAX ? mmap(nullptr, m_size, PROT_READ | PROT_WRITE,
+                                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                                   : MAP_FAILED;
 
     if (p == MAP_FAILED) {
         throw std::bad_alloc();
@@ -32,7 +34,9 @@ ram_tlm::ram_tlm(const sc_core::sc_module_name &name, uint64_t size)
 
 ram_tlm::~ram_tlm()
 {
-    munmap(m_data, m_size);
+    if (!m_external) {
+        munmap(m_data, m_size);
+    }
 }
 
 bool ram_tlm::read(uint64_t addr, void *buf, size_t len) const

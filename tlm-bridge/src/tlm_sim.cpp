@@ -417,6 +417,7 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
     }
     sim->base.ops = &edu_tlm_platform_ops;
     pc.ram_size = cfg.ram_size;
+    pc.ram = cfg.ram;
     pc.edu_slots.assign(cfg.edu_slot, cfg.edu_slot + cfg.n_edu);
     pc.dma_mask = cfg.dma_mask;
     pc.quantum_keeper = !opt->no_quantum_keeper;

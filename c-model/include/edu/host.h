@@ -37,6 +37,8 @@ typedef struct Host Host;
 
 typedef struct HostConfig {
     uint64_t ram_size;      /* 0: HOST_RAM_SIZE_DEFAULT */
+    void *ram;              /* NULL: RAM of its own; else ram_size bytes the
+                             * caller owns (EduPlatformConfig.ram) */
     unsigned clock_ns;      /* 0: EDU_CLOCK_NS_DEFAULT */
     EduLogFn log_fn;        /* NULL: edu_log_stderr; see host_log() */
     void *log_opaque;

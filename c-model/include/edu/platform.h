@@ -38,6 +38,15 @@ typedef struct EduPlatformConfig {
     uint64_t dma_mask;    /* 0: the device default (2^28 - 1) */
     const char *vcd_path; /* NULL: no waveforms */
     bool quiet;           /* count guest errors, do not print them */
+    /*
+     * NULL: the view has RAM of its own (zero-filled).  Set: the view's RAM
+     * is these ram_size bytes (page-aligned; ram_size then must be given),
+     * which the caller owns, keeps mapped until destroy and may remap in
+     * place (MAP_FIXED) between two operations: the devices' DMA reads and
+     * writes them directly, as it would its own.  edu-tb serve puts a
+     * QEMU guest's RAM there (docs/guest.md).
+     */
+    void *ram;
 } EduPlatformConfig;
 
 /*

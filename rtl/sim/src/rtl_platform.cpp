@@ -58,7 +58,7 @@ rtl_platform::~rtl_platform()
         delete d.model;
     }
     delete m_bus;
-    if (m_ram) {
+    if (m_ram && !m_ram_external) {
         munmap(m_ram, m_ram_size);
     }
 }
@@ -99,7 +99,10 @@ int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
               });
 
     // Page-aligned, zero-filled, backed only where the guest touches it.
-    void *ram = m_ram_size <= SIZE_MAX
+    // Or the caller's (EduPlatformConfig.ram), never unmapped here.
+    m_ram_external = cfg.ram != nullptr;
+    void *ram = cfg.ram                 ? cfg.ram
+                : m_ram_size <= SIZE_MAX
                     ? mmap(nullptr, (size_t)m_ram_size, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                     : MAP_FAILED;

@@ -174,6 +174,7 @@ class rtl_platform
     // The host side
     uint8_t *m_ram = nullptr;
     uint64_t m_ram_size = 0;
+    bool m_ram_external = false; // EduPlatformConfig.ram: the caller's
     PciConfig m_bridge{};
     HostCpu m_cpu{};
     EduLog m_log{};
