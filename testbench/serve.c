@@ -51,6 +51,7 @@ typedef struct Server {
     int irqfd; /* SET_IRQFD: KVM's irqfd and resample eventfds */
     int resamplefd;
     int qt_listen; /* qtest: listening socket, connection, answers due */
+    bool qt_made;  /* this server made the socket file (so it removes it) */
     int qt_fd;
     unsigned qt_due;
     char qt_buf[512];
@@ -615,8 +616,10 @@ static int serve_qt_listen(Server *s, const char *path)
     }
     strcpy(sa.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(fd, 1) < 0) {
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        s->qt_made = true;
+    }
+    if (!s->qt_made || listen(fd, 1) < 0) {
         int err = errno;
 
         serve_log("--qtest-socket: cannot listen on %s: %s", path,
@@ -765,7 +768,9 @@ out:
     if (s.qt_listen >= 0) {
         close(s.qt_listen);
     }
-    if (cfg->qtest_path && cfg->qtest_listen_fd < 0) {
+    /* Only what bind() made: never a file that was there before (a
+     * path in use, /dev/null). */
+    if (s.qt_made) {
         unlink(cfg->qtest_path);
     }
     if (s.irqfd >= 0) {
