@@ -11,9 +11,13 @@ build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator)
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
 # and Yosys (the RTL synthesizes); the robustness stages clang with
-# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy.
+# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy. The Linux
+# guest (scripts/guest-image.sh): Debian's kernel and its headers for
+# the driver, libc6-dev for the static test program, busybox-static and
+# cpio for the initramfs.
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
-    libclang-rt-14-dev valgrind clang-tidy)
+    libclang-rt-14-dev valgrind clang-tidy linux-image-amd64
+    linux-headers-amd64 libc6-dev busybox-static cpio)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
