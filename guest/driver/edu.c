@@ -140,7 +140,7 @@ static void edu_clear_pending(struct edu_dev *edu, u32 bits)
 	spin_unlock_irq(&edu->irq_lock);
 }
 
-static bool edu_take_pending(struct edu_dev *edu, u32 bits)
+static bool edu_got_irq(struct edu_dev *edu, u32 bits)
 {
 	bool seen;
 
@@ -163,8 +163,8 @@ static int edu_wait(struct edu_dev *edu, u32 bits,
 
 	for (;;) {
 		left = wait_event_interruptible_timeout(edu->wait,
-						edu_take_pending(edu, bits),
-						left);
+							edu_got_irq(edu, bits),
+							left);
 		if (left < 0)
 			return -EINTR;
 		if (!left)
@@ -458,9 +458,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	}
 	edu->buf = dmam_alloc_coherent(dev, EDU_DMA_BUF_SIZE, &edu->buf_dma,
 				       GFP_KERNEL);
-	if (!edu->buf) {
+	if (!edu->buf)
 		return -ENOMEM;
-	}
 
 	/* No factorial interrupt until asked; nothing left pending. */
 	edu_writel(edu, EDU_REG_STATUS, 0);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots the guest image on QEMU's own edu under TCG and checks its result.
-#   guest_qemu.sh IMAGEDIR NAME [KERNEL_ARGS...]
+#   guest_qemu.sh IMAGEDIR NAME [--device SPEC]... [KERNEL_ARGS...]
+# Each --device adds a QEMU device (default: one edu at 04.0).
 # IMAGEDIR is scripts/guest-image.sh's OUTDIR (built first if needed); the
 # guest's console goes to stdout and IMAGEDIR/NAME.log. Passes only when
 # every edu-test closing line reads "N passed, 0 failed" with N > 0.
@@ -11,12 +12,18 @@
 # factorial thread (real time), hence the driver's long timeout_ms.
 set -euo pipefail
 [ $# -ge 2 ] || {
-    echo "usage: $0 IMAGEDIR NAME [KERNEL_ARGS...]" >&2
+    echo "usage: $0 IMAGEDIR NAME [--device SPEC]... [KERNEL_ARGS...]" >&2
     exit 2
 }
 img=$1
 name=$2
 shift 2
+devices=()
+while [ $# -ge 2 ] && [ "$1" = --device ]; do
+    devices+=(-device "$2")
+    shift 2
+done
+[ ${#devices[@]} -gt 0 ] || devices=(-device edu,addr=04.0)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 qemu=${EDU_QEMU:-qemu-system-x86_64}
 limit=${EDU_GUEST_TIMEOUT:-300}
@@ -42,7 +49,7 @@ timeout "$limit" "$qemu" -machine q35 -accel tcg \
     -nodefaults -display none -serial stdio -no-reboot \
     -kernel "$img/vmlinuz" -initrd "$img/initramfs.cpio.gz" \
     -append "console=ttyS0 quiet panic=-1 edu.timeout_ms=30000 $*" \
-    -device edu,addr=04.0 </dev/null 2>&1 | tr -d '\r' | tee "$log"
+    "${devices[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 echo "guest $name: QEMU exit $rc after $((SECONDS - start)) s (log: $log)"
