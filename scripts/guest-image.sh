@@ -78,11 +78,21 @@ mkdir -p "$work/src"
 (cd "$top" && cp --parents "${srcs[@]}" "$work/src/")
 
 # The module, out of tree (-j1: the machine is shared; it is one file).
-make -s -C "$kbuild" M="$work/src/guest/driver" modules >"$work/kbuild.log" 2>&1 ||
-    {
+# Tried twice: on this loaded machine Kbuild's compiler probe for -mfentry
+# once failed for no reason found, and modpost then refused "mcount".
+build_module() {
+    make -s -C "$kbuild" M="$work/src/guest/driver" modules \
+        >"$work/kbuild.log" 2>&1
+}
+if ! build_module; then
+    cat "$work/kbuild.log" >&2
+    echo "guest-image: building edu.ko failed; trying once more" >&2
+    make -s -C "$kbuild" M="$work/src/guest/driver" clean >/dev/null 2>&1
+    build_module || {
         cat "$work/kbuild.log" >&2
         die "building edu.ko failed"
     }
+fi
 grep -v 'Skipping BTF generation' "$work/kbuild.log" >&2 || true
 cp "$work/src/guest/driver/edu.ko" "$out/edu.ko"
 
