@@ -77,22 +77,35 @@ rm -rf "$work"
 mkdir -p "$work/src"
 (cd "$top" && cp --parents "${srcs[@]}" "$work/src/")
 
-# The module, out of tree (-j1: the machine is shared; it is one file).
-# Tried twice: on this loaded machine Kbuild's compiler probe for -mfentry
-# once failed for no reason found, and modpost then refused "mcount".
-build_module() {
-    make -s -C "$kbuild" M="$work/src/guest/driver" modules \
-        >"$work/kbuild.log" 2>&1
+# Kbuild's compiler probes compile /dev/null: should something on a shared
+# machine have replaced it with a file, they fail and flags such as -mfentry
+# drop out silently (modpost then refuses "mcount", or worse, accepts a
+# module without retpolines). So make runs in a private mount namespace with
+# a /dev of its own where root may do that, else only with a true /dev/null.
+kbuild_make() {
+    if unshare --mount --propagation private true 2>/dev/null; then
+        unshare --mount --propagation private bash -c '
+            set -e
+            mount -t tmpfs -o mode=755 guest-image-dev /dev
+            mknod -m 666 /dev/null c 1 3
+            mknod -m 666 /dev/zero c 1 5
+            mknod -m 666 /dev/urandom c 1 9
+            ln -s /proc/self/fd /dev/fd
+            exec make "$@"' kbuild-make "$@"
+    else
+        [ -c /dev/null ] ||
+            die "/dev/null is not the null device; Kbuild needs it" \
+                "(as root: mknod -m 666 /dev/null c 1 3)"
+        make "$@"
+    fi
 }
-if ! build_module; then
+
+# The module, out of tree (-j1: the machine is shared; it is one file).
+kbuild_make -s -C "$kbuild" M="$work/src/guest/driver" modules \
+    >"$work/kbuild.log" 2>&1 || {
     cat "$work/kbuild.log" >&2
-    echo "guest-image: building edu.ko failed; trying once more" >&2
-    make -s -C "$kbuild" M="$work/src/guest/driver" clean >/dev/null 2>&1
-    build_module || {
-        cat "$work/kbuild.log" >&2
-        die "building edu.ko failed"
-    }
-fi
+    die "building edu.ko failed"
+}
 grep -v 'Skipping BTF generation' "$work/kbuild.log" >&2 || true
 cp "$work/src/guest/driver/edu.ko" "$out/edu.ko"
 

@@ -49,7 +49,7 @@ timeout "$limit" "$qemu" -machine q35 -accel tcg \
     -nodefaults -display none -serial stdio -no-reboot \
     -kernel "$img/vmlinuz" -initrd "$img/initramfs.cpio.gz" \
     -append "console=ttyS0 quiet panic=-1 edu.timeout_ms=30000 $*" \
-    "${devices[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+    "${devices[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 echo "guest $name: QEMU exit $rc after $((SECONDS - start)) s (log: $log)"
