@@ -2,21 +2,23 @@
 /*
  * edu-test.c - checks an edu device through the edu driver, in the guest.
  *
- *   edu-test [--dev /dev/edu0] [--seed N] [--dma-rounds N]
+ *   edu-test [--dev /dev/edu0] [--seed N] [--dma-rounds N] [--unbind]
  *   edu-test [--dev /dev/edu0] --counters
  *
  * Identity, liveness, factorials 0..20, DMA round trips of random sizes
  * and offsets with their contents compared, the driver's interrupt counters
  * against the work done and against /proc/interrupts, and ioctls that must
  * fail. Prints one line per check and closes with "N passed, N failed";
- * exits 0 only when nothing failed. --counters prints the driver's
- * interrupt counters instead.
+ * exits 0 only when nothing failed. --unbind adds, last, an unbind of the
+ * PCI device with a file open and a bind again. --counters prints the
+ * driver's interrupt counters instead.
  *
  * Written in the kernel's style, like the driver and the uapi header it
  * shares (tools/testing/selftests does the same).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -389,9 +391,73 @@ static void test_proc_interrupts(const struct edu_counters *c0,
 	      "grew by %" PRId64 ", calls %" PRIu64, grown, calls);
 }
 
+static int write_sysfs(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)-n : 0;
+}
+
+/*
+ * Unbinds the PCI function from the driver while a file is open on it,
+ * then binds it again: the open file must get ENODEV, the node must go
+ * and come back, and the device must work again (IRQ included).
+ */
+static void test_unbind(const char *dev, const char *name)
+{
+	char path[PATH_MAX], link[PATH_MAX], *bdf;
+	uint32_t id = 0, v = 5;
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/device", name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (!check(n > 0, "unbind: the misc device names its PCI function",
+		   "%s: %s", path, strerror(errno)))
+		return;
+	link[n] = '\0';
+	bdf = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+
+	fd = open(dev, O_RDWR);
+	if (!check(fd >= 0, "unbind: open before", "%s", strerror(errno)))
+		return;
+	err = write_sysfs("/sys/bus/pci/drivers/edu/unbind", bdf);
+	check(!err, "unbind: the driver lets go of the function",
+	      "%s: %s", bdf, strerror(err));
+	check(access(dev, F_OK) != 0, "unbind: the device node is gone",
+	      "%s still exists", dev);
+	expect_errno(xioctl(fd, EDU_IOC_GET_ID, &id), ENODEV,
+		     "unbind: a file still open gets ENODEV");
+	close(fd);
+
+	err = write_sysfs("/sys/bus/pci/drivers/edu/bind", bdf);
+	check(!err, "unbind: the function binds again", "%s: %s", bdf,
+	      strerror(err));
+	fd = open(dev, O_RDWR);
+	if (!check(fd >= 0, "unbind: the device node is back", "%s: %s", dev,
+		   strerror(errno)))
+		return;
+	err = xioctl(fd, EDU_IOC_GET_ID, &id);
+	if (!err)
+		err = xioctl(fd, EDU_IOC_FACTORIAL, &v);
+	check(!err && id == EDU_ID_VALUE && v == 120,
+	      "unbind: bound again, identity and 5! on interrupt",
+	      "errno %d, id 0x%08" PRIx32 ", 5! %" PRIu32, err, id, v);
+	close(fd);
+}
+
 static void print_usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [--dev PATH] [--seed N] [--dma-rounds N]\n",
+	fprintf(stderr,
+		"usage: %s [--dev PATH] [--seed N] [--dma-rounds N] [--unbind]\n",
 		prog);
 	fprintf(stderr, "       %s [--dev PATH] --counters\n", prog);
 	exit(2);
@@ -433,7 +499,7 @@ int main(int argc, char **argv)
 	unsigned int rounds = 1000, dmas = 0;
 	uint64_t seed = (uint64_t)time(NULL);
 	int64_t proc0, proc1;
-	bool excl0 = false, excl1 = false, counters = false;
+	bool excl0 = false, excl1 = false, counters = false, unbind = false;
 	int i, fd, err;
 
 	for (i = 1; i < argc; i++) {
@@ -445,6 +511,8 @@ int main(int argc, char **argv)
 			rounds = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--counters"))
 			counters = true;
+		else if (!strcmp(argv[i], "--unbind"))
+			unbind = true;
 		else
 			print_usage(argv[0]);
 	}
@@ -484,6 +552,8 @@ int main(int argc, char **argv)
 	if (!get_counters(fd, &c1))
 		test_proc_interrupts(&c0, &c1, proc0, proc1, excl0 && excl1);
 	close(fd);
+	if (unbind)
+		test_unbind(dev, name);
 out:
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -4,7 +4,8 @@
 # Each --device adds a QEMU device (default: one edu at 04.0).
 # IMAGEDIR is scripts/guest-image.sh's OUTDIR (built first if needed); the
 # guest's console goes to stdout and IMAGEDIR/NAME.log. Passes only when
-# every edu-test closing line reads "N passed, 0 failed" with N > 0.
+# every edu-test closing line reads "N passed, 0 failed" with N > 0, /init
+# finished, unloaded the module and reported no failure of its own.
 #
 # -icount shift=auto,sleep=off: QEMU's edu takes 100 ms of virtual time per
 # DMA; with sleep=off an idle guest jumps to its next timer, so 2000 DMAs
@@ -63,4 +64,6 @@ for line in "${closing[@]}"; do
         fail "edu-test: $line"
 done
 grep -q '^edu-guest: done' "$log" || fail "init did not finish"
+! grep '^edu-guest: FAIL' "$log" || fail "init reported a failure"
+grep -q '^edu-guest: edu.ko unloaded' "$log" || fail "edu.ko not unloaded"
 echo "guest $name: ${closing[*]}"
