@@ -2,14 +2,17 @@
 /*
  * edu-test.c - checks an edu device through the edu driver, in the guest.
  *
- *   edu-test [--dev /dev/edu0] [--seed N] [--dma-rounds N] [--unbind]
+ *   edu-test [--dev /dev/edu0] [--seed N] [--dma-rounds N] [--timeout]
+ *            [--unbind]
  *   edu-test [--dev /dev/edu0] --counters
  *
  * Identity, liveness, factorials 0..20, DMA round trips of random sizes
  * and offsets with their contents compared, the driver's interrupt counters
  * against the work done and against /proc/interrupts, and ioctls that must
  * fail. Prints one line per check and closes with "N passed, N failed";
- * exits 0 only when nothing failed. --unbind adds, last, an unbind of the
+ * exits 0 only when nothing failed. --timeout adds a factorial that outlasts
+ * the driver's timeout (QEMU's edu: 0.2 s; far longer on a clocked view).
+ * --unbind adds, last, an unbind of the
  * PCI device with a file open and a bind again. --counters prints the
  * driver's interrupt counters instead.
  *
@@ -406,6 +409,51 @@ static int write_sysfs(const char *path, const char *val)
 	return n < 0 ? (int)-n : 0;
 }
 
+#define TIMEOUT_PARAM	"/sys/module/edu/parameters/timeout_ms"
+#define SLOW_OPERAND	200000000u
+
+/*
+ * A factorial that outlasts a 1 ms timeout: ETIMEDOUT, then EBUSY while
+ * the device still computes; once done, the next factorial is right even
+ * though the late interrupt of the slow one may come first.
+ */
+static void test_timeout(int fd)
+{
+	char old[32] = "";
+	unsigned long tries;
+	uint32_t v;
+	int err, pfd;
+	ssize_t n;
+
+	pfd = open(TIMEOUT_PARAM, O_RDONLY);
+	n = pfd >= 0 ? read(pfd, old, sizeof(old) - 1) : -1;
+	if (pfd >= 0)
+		close(pfd);
+	if (!check(n > 0 && !write_sysfs(TIMEOUT_PARAM, "1"),
+		   "timeout: timeout_ms set to 1", "%s: %s", TIMEOUT_PARAM,
+		   strerror(errno)))
+		return;
+	old[n] = '\0';
+
+	v = SLOW_OPERAND;
+	expect_errno(xioctl(fd, EDU_IOC_FACTORIAL, &v), ETIMEDOUT,
+		     "timeout: a slow factorial -> ETIMEDOUT");
+	v = 3;
+	expect_errno(xioctl(fd, EDU_IOC_FACTORIAL, &v), EBUSY,
+		     "timeout: the next one while computing -> EBUSY");
+	write_sysfs(TIMEOUT_PARAM, old);
+
+	/* Busy, not sleeping: an idle guest's clock would jump ahead. */
+	for (tries = 0; tries < 10000000; tries++) {
+		v = 5;
+		err = xioctl(fd, EDU_IOC_FACTORIAL, &v);
+		if (err != EBUSY)
+			break;
+	}
+	check(!err && v == 120, "timeout: once done, 5! = 120",
+	      "errno %d after %lu tries, got %" PRIu32, err, tries, v);
+}
+
 /*
  * Unbinds the PCI function from the driver while a file is open on it,
  * then binds it again: the open file must get ENODEV, the node must go
@@ -457,7 +505,7 @@ static void test_unbind(const char *dev, const char *name)
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--dev PATH] [--seed N] [--dma-rounds N] [--unbind]\n",
+		"usage: %s [--dev PATH] [--seed N] [--dma-rounds N] [--timeout] [--unbind]\n",
 		prog);
 	fprintf(stderr, "       %s [--dev PATH] --counters\n", prog);
 	exit(2);
@@ -500,6 +548,7 @@ int main(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL);
 	int64_t proc0, proc1;
 	bool excl0 = false, excl1 = false, counters = false, unbind = false;
+	bool timeout = false;
 	int i, fd, err;
 
 	for (i = 1; i < argc; i++) {
@@ -513,6 +562,8 @@ int main(int argc, char **argv)
 			counters = true;
 		else if (!strcmp(argv[i], "--unbind"))
 			unbind = true;
+		else if (!strcmp(argv[i], "--timeout"))
+			timeout = true;
 		else
 			print_usage(argv[0]);
 	}
@@ -551,6 +602,8 @@ int main(int argc, char **argv)
 	test_irq_counts(fd, &c0, dmas);
 	if (!get_counters(fd, &c1))
 		test_proc_interrupts(&c0, &c1, proc0, proc1, excl0 && excl1);
+	if (timeout)
+		test_timeout(fd);
 	close(fd);
 	if (unbind)
 		test_unbind(dev, name);
