@@ -14,8 +14,12 @@ run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
+# The Linux guest (scripts/guest-image.sh): Debian's kernel and its
+# headers for the driver, libc6-dev for the static test program,
+# busybox-static and cpio for the initramfs.
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
-    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db)
+    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db linux-image-amd64
+    linux-headers-amd64 libc6-dev busybox-static cpio)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
