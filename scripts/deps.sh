@@ -8,18 +8,18 @@ set -euo pipefail
 # Building every view: the C toolchain, SystemC (TLM bridge), Verilator
 # (RTL); help2man writes the man page from edu-tb --help.
 build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
-# The main job also drives QEMU's own edu, the reference.
-run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
+# The main job also drives QEMU's own edu, the reference, and boots the
+# Linux guest (scripts/guest-image.sh): Debian's kernel and its headers for
+# the driver, libc6-dev for the static test program, busybox-static and
+# cpio for the initramfs.
+run_pkgs=("${build_pkgs[@]}" qemu-system-x86 linux-image-amd64
+    linux-headers-amd64 libc6-dev busybox-static cpio)
 # The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
 # and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
-# The Linux guest (scripts/guest-image.sh): Debian's kernel and its
-# headers for the driver, libc6-dev for the static test program,
-# busybox-static and cpio for the initramfs.
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
-    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db linux-image-amd64
-    linux-headers-amd64 libc6-dev busybox-static cpio)
+    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, compare every view with
 # QEMU's own edu (directed scenarios, then random streams), compare the
-# three simulated views clock for clock, and write waveforms of each view.
+# three simulated views clock for clock, write waveforms of each view, and
+# boot a Linux guest whose driver runs on the C model and on the RTL.
 #   scripts/main.sh [edu-tb compare options, e.g. --seed 7 --seeds 50]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,3 +26,17 @@ for view in cmodel tlm rtl; do
         enumerate-and-probe fact-msi dma-from-device-intx
 done
 echo "open one with: gtkwave waves/rtl-fact-msi.vcd waves/edu.gtkw"
+
+echo "== a Linux guest drives the C model and the RTL (edu-tb guest)"
+"$top/scripts/guest-image.sh" "$top/build/release/guest"
+for view in cmodel rtl; do
+    log="$top/build/release/guest/main-$view.log"
+    if "$tb" guest --backend "$view" --quiet >"$log" 2>&1; then
+        echo "$view: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
+            tail -1); $(grep -m1 'handler calls' "$log" | sed 's/^INFO //')"
+    else
+        tail -30 "$log"
+        echo "$view: the guest test FAILED (console in $log)"
+        exit 1
+    fi
+done
