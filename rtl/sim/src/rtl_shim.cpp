@@ -62,48 +62,47 @@ void rtl_destroy(EduPlatform *p)
     }
 }
 
+// A CPU access 'run' on a harness that has not failed (a failed one is
+// never touched again), with status()'s answer.
+template <typename F> int cpu_access(EduPlatform *p, const char *what, F run)
+{
+    return status(p, rtl_of(p).failed() ? 0 : run(rtl_of(p).cpu()), what);
+}
+
 int rtl_io_read(EduPlatform *p, uint16_t port, unsigned size, uint32_t *val)
 {
-    if (rtl_of(p).failed()) {
-        return status(p, 0, "port read");
-    }
-    return status(p, host_cpu_io_read(rtl_of(p).cpu(), port, size, val),
-                  "port read");
+    return cpu_access(p, "port read", [&](HostCpu *cpu) {
+        return host_cpu_io_read(cpu, port, size, val);
+    });
 }
 
 int rtl_io_write(EduPlatform *p, uint16_t port, uint32_t val, unsigned size)
 {
-    if (rtl_of(p).failed()) {
-        return status(p, 0, "port write");
-    }
-    return status(p, host_cpu_io_write(rtl_of(p).cpu(), port, val, size),
-                  "port write");
+    return cpu_access(p, "port write", [&](HostCpu *cpu) {
+        return host_cpu_io_write(cpu, port, val, size);
+    });
 }
 
 int rtl_mem_read(EduPlatform *p, uint64_t addr, unsigned size, uint64_t *val)
 {
-    if (rtl_of(p).failed()) {
-        return status(p, 0, "memory read");
-    }
-    return status(p, host_cpu_mem_read(rtl_of(p).cpu(), addr, size, val),
-                  "memory read");
+    return cpu_access(p, "memory read", [&](HostCpu *cpu) {
+        return host_cpu_mem_read(cpu, addr, size, val);
+    });
 }
 
 int rtl_mem_write(EduPlatform *p, uint64_t addr, uint64_t val, unsigned size)
 {
-    if (rtl_of(p).failed()) {
-        return status(p, 0, "memory write");
-    }
-    return status(p, host_cpu_mem_write(rtl_of(p).cpu(), addr, val, size),
-                  "memory write");
+    return cpu_access(p, "memory write", [&](HostCpu *cpu) {
+        return host_cpu_mem_write(cpu, addr, val, size);
+    });
 }
 
 int rtl_mem_read_buf(EduPlatform *p, uint64_t addr, void *buf, size_t len)
 {
-    if (!rtl_of(p).failed()) {
-        host_cpu_mem_access(rtl_of(p).cpu(), addr, buf, len, false);
-    }
-    return status(p, 0, "memory read");
+    return cpu_access(p, "memory read", [&](HostCpu *cpu) {
+        host_cpu_mem_access(cpu, addr, buf, len, false);
+        return 0;
+    });
 }
 
 int rtl_mem_write_buf(EduPlatform *p, uint64_t addr, const void *buf,
