@@ -158,7 +158,7 @@ static bool valid_size(unsigned size, unsigned max)
 
 int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val)
 {
-    uint8_t buf[4];
+    uint8_t buf[8]; /* 8: see edu/bytes.h */
 
     if (!valid_size(size, 4)) {
         return -EINVAL;
@@ -170,7 +170,7 @@ int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val)
 
 int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
 {
-    uint8_t buf[4];
+    uint8_t buf[8]; /* 8: see edu/bytes.h */
 
     if (!valid_size(size, 4)) {
         return -EINVAL;
