@@ -4,7 +4,10 @@
  * For each fault the host bridge can inject (edu/rtl.h), a fresh platform
  * first runs the same transaction cleanly, then with the fault: the
  * transaction must fail with -EIO, the monitor's text must name the rule
- * that was broken, and the platform must stay failed.  Exit 0 when every
+ * that was broken, and the platform must stay failed.  Then, with the
+ * monitor silenced, the same faults against the edu device must be caught
+ * by the device's own protocol checkers (rtl/formal/, Verilator --assert)
+ * as the failed assumption of the rule the bus broke.  Exit 0 when every
  * fault was caught, 1 otherwise (with what went wrong on stderr).
  */
 #include <errno.h>
@@ -20,6 +23,7 @@
 
 typedef struct Case {
     EduRtlFault fault;
+    int no_monitor; /* the device's checkers must catch it */
     const char *what;
     uint32_t config_address;
     int write;
@@ -27,14 +31,23 @@ typedef struct Case {
 } Case;
 
 static const Case cases[] = {
-    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, "FRAME# deasserted before IRDY#", EDU_CA,
-     0, "FRAME# deasserted while IRDY# is deasserted"},
-    {EDU_RTL_FAULT_IRDY_WITHDRAWN, "IRDY# withdrawn while waiting", ABSENT_CA,
-     0, "IRDY# deasserted before the data phase completed"},
-    {EDU_RTL_FAULT_AD_UNSTABLE, "write data changed while waiting", ABSENT_CA,
-     1, "write data on AD changed"},
-    {EDU_RTL_FAULT_BAD_PARITY, "wrong PAR after the address phase", EDU_CA, 0,
-     "PAR"},
+    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, 0, "FRAME# deasserted before IRDY#",
+     EDU_CA, 0, "FRAME# deasserted while IRDY# is deasserted"},
+    {EDU_RTL_FAULT_IRDY_WITHDRAWN, 0, "IRDY# withdrawn while waiting",
+     ABSENT_CA, 0, "IRDY# deasserted before the data phase completed"},
+    {EDU_RTL_FAULT_AD_UNSTABLE, 0, "write data changed while waiting",
+     ABSENT_CA, 1, "write data on AD changed"},
+    {EDU_RTL_FAULT_BAD_PARITY, 0, "wrong PAR after the address phase", EDU_CA,
+     0, "PAR"},
+    /* The device's own checkers (the monitor silenced). */
+    {EDU_RTL_FAULT_FRAME_BEFORE_IRDY, 1,
+     "FRAME# deasserted before IRDY#, the device's checker", EDU_CA, 0,
+     "RTL assertion failed at clock 5: FrameReleasedWithIrdy_M "
+     "(TOP.edu0.edu_sim_dev.u_edu.u_target_props"},
+    {EDU_RTL_FAULT_IRDY_WITHDRAWN, 1,
+     "IRDY# withdrawn while waiting, the device's checker", ABSENT_CA, 0,
+     "RTL assertion failed at clock 8: IrdyHeldWhileWaiting_M "
+     "(TOP.edu0.edu_sim_dev.u_edu.u_target_props"},
 };
 
 /* One configuration cycle through CONFIG_ADDRESS/CONFIG_DATA. */
@@ -55,8 +68,9 @@ static int config_cycle(EduPlatform *rtl, uint32_t ca, int write)
 static int run_case(const Case *c)
 {
     const EduPlatformConfig cfg = {.quiet = true};
+    const EduRtlOptions opt = {.no_monitor = c->no_monitor};
     char err[256];
-    EduPlatform *rtl = edu_rtl_create(&cfg, NULL, err, sizeof(err));
+    EduPlatform *rtl = edu_rtl_create(&cfg, &opt, err, sizeof(err));
     int failed = 0;
     int rc;
 

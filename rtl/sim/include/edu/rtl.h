@@ -54,6 +54,10 @@ typedef struct EduRtlOptions {
      * master: no data moves). */
     uint64_t target_abort_base;
     uint64_t target_abort_size;
+    /* Not 0 (tests only): the protocol monitor's findings are not
+     * reported, so that a test sees the devices' own protocol checkers
+     * (rtl/formal/, Verilator --assert) fail the run by themselves. */
+    int no_monitor;
 } EduRtlOptions;
 
 /* The RTL view as a platform (edu/platform.h); 'rtl-stress' is the same
