@@ -1,5 +1,6 @@
 // The platform of the RTL view (see rtl_platform.h).
 #include "rtl_platform.h"
+#include "pci_fault.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -91,11 +92,11 @@ void rtl_platform::fail(const std::string &why)
 // fatalOnError(false)).
 void rtl_platform::check_assertions()
 {
-    if (!t_assert_failed.empty()) {
+    if (!t_assert_failed.empty() && !m_no_checkers) {
         fail("RTL assertion failed at clock " + std::to_string(m_clock - 1) +
              ": " + t_assert_failed);
-        t_assert_failed.clear();
     }
+    t_assert_failed.clear();
     if (m_ctx->gotError()) {
         fail("the RTL model stopped with an error at clock " +
              std::to_string(m_clock - 1) + " (Verilator's message above)");
@@ -150,6 +151,7 @@ int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
     m_arb = std::make_unique<pci_arbiter>(n);
     m_mon = std::make_unique<pci_monitor>();
     m_no_monitor = opt.no_monitor != 0;
+    m_no_checkers = opt.no_checkers != 0;
     m_drives.resize(k_agent_first_device + n);
 
     m_ctx = std::make_unique<VerilatedContext>();
@@ -336,6 +338,9 @@ bool rtl_platform::settle(uint64_t host_ask)
     for (unsigned i = 0; i < m_dev.size(); i++) {
         m_drives[k_agent_first_device + i] = m_dev[i].drive;
         inta |= (uint32_t)m_dev[i].inta << i;
+    }
+    if (m_init.fault() != EDU_RTL_FAULT_NONE) {
+        pci_fault_apply(m_init.fault(), m_init.clock_in_txn(), m_drives);
     }
     lines = pci_lines{};
     for (unsigned a = 0; a < m_drives.size(); a++) {
