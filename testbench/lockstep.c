@@ -89,6 +89,19 @@ int lockstep_exec(Lockstep *ls, const Op *op, OpResult *res)
             if (!ls->diverged) {
                 lockstep_note_divergence(ls, op, i, why);
             }
+        } else if (ls->intx) {
+            const int ref = ls->view[0]->ops->intx(ls->view[0]);
+            const int got = ls->view[i]->ops->intx(ls->view[i]);
+
+            if (ref != got) {
+                snprintf(why, sizeof(why), "INTA# %s vs %s after it",
+                         ref ? "asserted" : "deasserted",
+                         got ? "asserted" : "deasserted");
+                ls->mismatches[i]++;
+                if (!ls->diverged) {
+                    lockstep_note_divergence(ls, op, i, why);
+                }
+            }
         }
     }
     if (res) {

@@ -21,6 +21,7 @@ typedef struct Lockstep {
     EduPlatform *view[LOCKSTEP_MAX_VIEWS];
     unsigned n;
     bool timing;                /* also compare each operation's time */
+    bool intx;                  /* also compare INTA# after each operation */
     FILE *log;                  /* the stream so far, as qtest lines */
     unsigned long ops;          /* operations executed */
     unsigned long compared;     /* answers compared with the reference */

@@ -11,6 +11,7 @@
 #ifndef EDU_TB_RANDOM_H
 #define EDU_TB_RANDOM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lockstep.h"
@@ -20,7 +21,17 @@ typedef struct RandomConfig {
     unsigned long count;        /* operations to issue (after set-up) */
     unsigned n_edu;             /* the platform's edu devices ... */
     const unsigned *edu_slot;   /* ... and their slots */
+    /* Not NULL: the stream's random numbers are taken from these bytes, 8
+     * a number (little-endian; 0 once they run out), not from 'seed' (a
+     * fuzzer's input: tests/fuzz/fuzz_lockstep.c).  The numbers of seed N
+     * written out so are seed N's stream (random_numbers()). */
+    const uint8_t *entropy;
+    size_t entropy_len;
 } RandomConfig;
+
+/* The first n random numbers of seed 'seed's stream, as the bytes an
+ * entropy input holds them (out: 8 * n bytes). */
+void random_numbers(uint64_t seed, uint8_t *out, size_t n);
 
 /* Runs one seed's stream on 'ls' (fresh views), up to its first
  * divergence.  0, or a view's error. */
