@@ -16,14 +16,20 @@
  * script: `edu-tb qtest --backend NAME < it` replays it on any view, so a
  * CI log alone reproduces the finding.
  *
+ * FUZZ_LOCKSTEP_VIEWS (a comma-separated list of edu-tb's backends, the
+ * first the reference) runs other views; FUZZ_LOCKSTEP_VERBOSE=1 says how
+ * many operations each input ran.
+ *
  * Seeded from the random streams: tests/fuzz/corpus/lockstep holds the
  * numbers of seeds 1 to 8 (random_numbers()).
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -33,8 +39,36 @@
 /* Operations at most per input: each costs three views. */
 #define FZ_MAX_OPS 400
 
-static const char *const fz_views[] = {"cmodel", "rtl", "tlm"};
-#define FZ_N_VIEWS (sizeof(fz_views) / sizeof(fz_views[0]))
+/* The views, the first the reference; FUZZ_LOCKSTEP_VIEWS=a,b,... names
+ * others (any of edu-tb's backends, e.g. qemu; 2 to 4). */
+static const char *fz_views[LOCKSTEP_MAX_VIEWS] = {"cmodel", "rtl", "tlm"};
+static unsigned fz_n_views = 3;
+
+static void fz_choose_views(void)
+{
+    static char names[256];
+    static bool done;
+    const char *env = getenv("FUZZ_LOCKSTEP_VIEWS");
+    char *save = NULL;
+    unsigned n = 0;
+
+    if (done || !env) {
+        done = true;
+        return;
+    }
+    done = true;
+    snprintf(names, sizeof(names), "%s", env);
+    for (char *t = strtok_r(names, ",", &save); t && n < LOCKSTEP_MAX_VIEWS;
+         t = strtok_r(NULL, ",", &save)) {
+        fz_views[n++] = t;
+    }
+    if (n < 2) {
+        fprintf(stderr, "fuzz_lockstep: FUZZ_LOCKSTEP_VIEWS needs 2 to %d "
+                        "views\n", LOCKSTEP_MAX_VIEWS);
+        abort();
+    }
+    fz_n_views = n;
+}
 
 static void fz_report(const Lockstep *ls, const char *what)
 {
@@ -65,7 +99,7 @@ static void fz_report(const Lockstep *ls, const char *what)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     EduPlatformConfig cfg = {.quiet = true};
-    EduPlatform *views[FZ_N_VIEWS];
+    EduPlatform *views[LOCKSTEP_MAX_VIEWS];
     Lockstep ls;
     RandomConfig rc;
     char err[256];
@@ -74,11 +108,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
+    fz_choose_views();
     cfg.n_edu = 1 + data[0] % 2;
     for (unsigned i = 0; i < cfg.n_edu; i++) {
         cfg.edu_slot[i] = EDU_PLATFORM_FIRST_SLOT + i;
     }
-    for (unsigned i = 0; i < FZ_N_VIEWS; i++) {
+    for (unsigned i = 0; i < fz_n_views; i++) {
         views[i] = backend_open(fz_views[i], &cfg, err, sizeof(err));
         if (!views[i]) {
             fprintf(stderr, "fuzz_lockstep: cannot open %s: %s\n",
@@ -86,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     }
-    if (lockstep_init(&ls, views, FZ_N_VIEWS) < 0) {
+    if (lockstep_init(&ls, views, fz_n_views) < 0) {
         abort();
     }
     ls.timing = true;
@@ -114,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 ls.ops, ls.compared);
     }
     lockstep_fini(&ls);
-    for (unsigned i = 0; i < FZ_N_VIEWS; i++) {
+    for (unsigned i = 0; i < fz_n_views; i++) {
         backend_close(views[i]);
     }
     return 0;
