@@ -26,8 +26,10 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/tlm-bridge/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/edu-tlm)
 
 # The RTL: the device's SystemVerilog (generated packages included), the
-# simulation wrappers and the lint waivers, for the user's own simulator.
-install(FILES ${EDU_RTL_SV} ${EDU_RTL_SIM_SV} ${EDU_RTL_WAIVERS}
+# simulation wrappers, the protocol checkers and their binding, and the
+# lint waivers, for the user's own simulator.
+install(FILES ${EDU_RTL_SV} ${EDU_RTL_SIM_SV} ${EDU_RTL_CHECK_FILES}
+  ${EDU_RTL_WAIVERS}
   DESTINATION ${EDU_INSTALL_RTLDIR})
 
 # ---- the CMake package ---------------------------------------------------

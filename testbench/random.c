@@ -35,6 +35,8 @@ typedef struct Rnd {
     const RandomConfig *cfg;
     uint64_t dma_mask;          /* the devices' */
     uint64_t state;
+    const uint8_t *entropy;     /* RandomConfig's, still to take */
+    size_t entropy_left;
     unsigned n_dev;
     RndDevice dev[EDU_PLATFORM_MAX_EDU];
     uint32_t edu_slots;         /* bit per slot holding an edu */
@@ -43,13 +45,37 @@ typedef struct Rnd {
 } Rnd;
 
 /* splitmix64: small, fast, and the same sequence everywhere. */
-static uint64_t rnd_next(Rnd *r)
+static uint64_t splitmix64(uint64_t *state)
 {
-    uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
 
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
+}
+
+static uint64_t rnd_next(Rnd *r)
+{
+    uint64_t v = 0;
+
+    if (!r->entropy) {
+        return splitmix64(&r->state);
+    }
+    for (unsigned i = 0; i < 8 && r->entropy_left; i++, r->entropy_left--) {
+        v |= (uint64_t)*r->entropy++ << (8 * i);
+    }
+    return v;
+}
+
+void random_numbers(uint64_t seed, uint8_t *out, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint64_t v = splitmix64(&seed);
+
+        for (unsigned i = 0; i < 8; i++) {
+            *out++ = (uint8_t)(v >> (8 * i));
+        }
+    }
 }
 
 static uint64_t rnd_below(Rnd *r, uint64_t n)
@@ -532,8 +558,12 @@ int random_run(Lockstep *ls, const RandomConfig *cfg)
         .bus_master = true,
     };
     DrvEnumeration found;
-    Rnd r = {.ls = ls, .cfg = cfg, .state = cfg->seed,
-             .dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT};
+    Rnd r = {.ls = ls,
+             .cfg = cfg,
+             .state = cfg->seed,
+             .dma_mask = cfg->dma_mask ? cfg->dma_mask : EDU_DMA_MASK_DEFAULT,
+             .entropy = cfg->entropy,
+             .entropy_left = cfg->entropy_len};
     unsigned long end;
     int rc;
 
@@ -558,7 +588,8 @@ int random_run(Lockstep *ls, const RandomConfig *cfg)
     end = ls->ops + cfg->count;
     /* After a divergence the views' states differ: the rest would only
      * repeat it. */
-    while (ls->ops < end && !ls->error && !ls->diverged) {
+    while (ls->ops < end && !ls->error && !ls->diverged &&
+           !(r.entropy && r.entropy_left == 0)) {
         const RndAction *a = rnd_pick(&r);
 
         if (a->run == act_dma && (r.dmas + 1) * RND_OPS_PER_DMA >

@@ -12,6 +12,7 @@
 #define EDU_TB_RANDOM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lockstep.h"
@@ -25,11 +26,21 @@ typedef struct RandomConfig {
                                  * 0: the default, 2^28 - 1) */
     bool beyond_qemu72;         /* also what aborts QEMU 7.2: DMAs whose
                                  * buffer side ends at 0x41000 */
+    /* Not NULL: the stream's random numbers are taken from these bytes, 8
+     * a number (little-endian; 0 once they run out), not from 'seed' (a
+     * fuzzer's input: tests/fuzz/fuzz_lockstep.c).  The numbers of seed N
+     * written out so are seed N's stream (random_numbers()). */
+    const uint8_t *entropy;
+    size_t entropy_len;
 } RandomConfig;
 
 /* A dma_mask for a seed's platform: the default or 2^k - 1, k from 21
  * (RAM from 1 MiB up must fit under it) to 32. */
 uint64_t random_dma_mask(uint64_t seed);
+
+/* The first n random numbers of seed 'seed's stream, as the bytes an
+ * entropy input holds them (out: 8 * n bytes). */
+void random_numbers(uint64_t seed, uint8_t *out, size_t n);
 
 /* Runs one seed's stream on 'ls' (fresh views), up to its first
  * divergence.  0, or a view's error. */

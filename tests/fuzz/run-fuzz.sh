@@ -6,6 +6,8 @@
 # the run fails, its report and every input it saved (crash-, leak-,
 # timeout-, oom-) in base64, so that the test's output alone reproduces it:
 #   base64 -d > crash <<< '...'; TARGET crash
+# fuzz_lockstep prints, besides, the operation stream up to the divergence
+# as a qtest script (edu-tb qtest --backend NAME < it), shown whole.
 # New inputs go to WORKDIR/found.
 set -u
 [ $# -eq 4 ] || {
@@ -26,8 +28,15 @@ if [ "$status" -eq 0 ]; then
     grep '^stat::' "$log"
     exit 0
 fi
-echo "$(basename "$target"): exit status $status; the end of $log:"
-tail -n 60 "$log"
+if grep -q '^fuzz_lockstep: ' "$log"; then
+    # A divergence or a view's failure: what differed and the whole
+    # stream as qtest lines, then libFuzzer's report.
+    echo "$(basename "$target"): exit status $status; from $log:"
+    sed -n '/^fuzz_lockstep: /,$p' "$log"
+else
+    echo "$(basename "$target"): exit status $status; the end of $log:"
+    tail -n 60 "$log"
+fi
 for input in "$work"/artifacts/*; do
     [ -f "$input" ] || continue
     echo "input $(basename "$input"), $(wc -c <"$input") bytes, base64:"

@@ -61,7 +61,10 @@ void pci_initiator::edge(const pci_bus_state &prev)
         } else if (m_state == st_last && m_abort) {
             m_state = st_turn;
         } else if (!m_devsel && prev.devsel_n) {
-            if (++m_wait == EDU_T_MASTER_ABORT - 2) {
+            const unsigned late =
+                m_active_fault == EDU_RTL_FAULT_NO_MASTER_ABORT ? 2 : 0;
+
+            if (++m_wait == EDU_T_MASTER_ABORT - 2 + late) {
                 // Master abort: nobody claimed it by the fourth clock.
                 m_abort = true;
                 m_state = final_phase ? st_turn : st_last;

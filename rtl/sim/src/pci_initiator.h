@@ -60,6 +60,16 @@ class pci_initiator
     {
         m_fault = fault;
     }
+    // The fault of the transaction begun last, and how many clocks ago
+    // its address phase was (tests only: pci_fault_apply()).
+    EduRtlFault fault() const
+    {
+        return m_active_fault;
+    }
+    unsigned clock_in_txn() const
+    {
+        return m_clock_in_txn;
+    }
 
   private:
     enum state { st_idle, st_addr, st_addr2, st_data, st_last, st_turn };

@@ -1,5 +1,6 @@
 // The platform of the RTL view (see rtl_platform.h).
 #include "rtl_platform.h"
+#include "pci_fault.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +10,7 @@
 
 #include "Vedu_sim_bus.h"
 #include "Vedu_sim_dev.h"
+#include "Vedu_sim_dev__Dpi.h"
 extern "C" {
 #include "edu/host.h"
 #include "edu/regs.h"
@@ -16,6 +18,19 @@ extern "C" {
 }
 #include "verilated.h"
 #include "verilated_vcd_c.h"
+
+// The first assertion (or assumption) of the models' protocol checkers
+// that failed in the current evaluation (rtl/formal/edu_assert.svh); the
+// platform that evaluated the model takes it (models are evaluated on one
+// thread at a time).
+static thread_local std::string t_assert_failed;
+
+void edu_rtl_assert_failed(const char *where, const char *name)
+{
+    if (t_assert_failed.empty()) {
+        t_assert_failed = std::string(name) + " (" + where + ")";
+    }
+}
 
 namespace edu_rtl
 {
@@ -70,6 +85,26 @@ void rtl_platform::fail(const std::string &why)
     }
 }
 
+// After a model's rising edge: its checkers' assertions are checked there,
+// on the clock the edge ends.  A failure fails the platform (the
+// operation returns -EIO with the property's name), as would any other
+// $stop or $error of the model (Verilator does not abort:
+// fatalOnError(false)).
+void rtl_platform::check_assertions()
+{
+    if (!t_assert_failed.empty() && !m_no_checkers) {
+        fail("RTL assertion failed at clock " + std::to_string(m_clock - 1) +
+             ": " + t_assert_failed);
+    }
+    t_assert_failed.clear();
+    if (m_ctx->gotError()) {
+        fail("the RTL model stopped with an error at clock " +
+             std::to_string(m_clock - 1) + " (Verilator's message above)");
+        m_ctx->gotError(false);
+        m_ctx->gotFinish(false);
+    }
+}
+
 int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
                          std::string &err)
 {
@@ -118,6 +153,8 @@ int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
         pci_host_target::range{opt.target_abort_base, opt.target_abort_size});
     m_arb = std::make_unique<pci_arbiter>(n);
     m_mon = std::make_unique<pci_monitor>();
+    m_no_monitor = opt.no_monitor != 0;
+    m_no_checkers = opt.no_checkers != 0;
     m_drives.resize(k_agent_first_device + n);
 
     m_ctx = std::make_unique<VerilatedContext>();
@@ -257,6 +294,7 @@ void rtl_platform::rise()
 
         d.model->pci_clk = 1;
         d.model->eval();
+        check_assertions();
         read_device(d);
         if (d.guest_err) {
             log_guest_errors(d);
@@ -303,6 +341,9 @@ bool rtl_platform::settle(uint64_t host_ask)
     for (unsigned i = 0; i < m_dev.size(); i++) {
         m_drives[k_agent_first_device + i] = m_dev[i].drive;
         inta |= (uint32_t)m_dev[i].inta << i;
+    }
+    if (m_init.fault() != EDU_RTL_FAULT_NONE) {
+        pci_fault_apply(m_init.fault(), m_init.clock_in_txn(), m_drives);
     }
     lines = pci_lines{};
     for (unsigned a = 0; a < m_drives.size(); a++) {
@@ -389,7 +430,7 @@ bool rtl_platform::settle(uint64_t host_ask)
     b->edu_fact_busy = m_dev[0].state.fact_busy;
     b->edu_dma_busy = m_dev[0].state.dma_busy;
 
-    if (!m_mon->check(m_clock, cur, lines, m_gnt_n)) {
+    if (!m_mon->check(m_clock, cur, lines, m_gnt_n) && !m_no_monitor) {
         fail(m_mon->error());
     }
     if (m_record) {

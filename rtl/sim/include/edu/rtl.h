@@ -54,6 +54,13 @@ typedef struct EduRtlOptions {
      * master: no data moves). */
     uint64_t target_abort_base;
     uint64_t target_abort_size;
+    /* Not 0 (tests only): the protocol monitor's findings are not
+     * reported, so that a test sees the devices' own protocol checkers
+     * (rtl/formal/, Verilator --assert) fail the run by themselves. */
+    int no_monitor;
+    /* Not 0 (tests only): the devices' protocol checkers' findings are
+     * not reported, so that a test sees the monitor's alone. */
+    int no_checkers;
 } EduRtlOptions;
 
 /* The RTL view as a platform (edu/platform.h); 'rtl-stress' is the same
@@ -105,6 +112,56 @@ typedef enum EduRtlFault {
     EDU_RTL_FAULT_AD_UNSTABLE,
     /* Wrong PAR one clock after the address phase. */
     EDU_RTL_FAULT_BAD_PARITY,
+    /* Each of the following breaks one more rule of the monitor, in the
+     * next transaction of the host bridge (clock k: k clocks after its
+     * address phase; "a read of 00:00.0": the host bridge's own
+     * configuration space, which its target answers; "a burst": a
+     * configuration access across a DWORD, two data phases).  See
+     * tests/integration/rtl_monitor_fault.c for the access each needs. */
+    /* The initiator drives AD in clock 2 of a read, with the target. */
+    EDU_RTL_FAULT_CONTENTION,
+    /* The target drives a read's data in clock 1 (of a read of 00:00.0),
+     * right after the initiator's address. */
+    EDU_RTL_FAULT_NO_TURNAROUND,
+    /* The initiator releases IRDY# in clock 3 without driving it high. */
+    EDU_RTL_FAULT_RELEASED_ASSERTED,
+    /* The initiator asserts FRAME# again in clock 2, while IRDY# is. */
+    EDU_RTL_FAULT_FAST_BACK_TO_BACK,
+    /* In a dual address cycle, FRAME# deasserted in the second address
+     * phase and asserted again after it. */
+    EDU_RTL_FAULT_FRAME_AGAIN,
+    /* The address phase is driven as the first edu device's, without GNT#. */
+    EDU_RTL_FAULT_NO_GNT,
+    /* The address phase without AD driven. */
+    EDU_RTL_FAULT_ADDR_NO_AD,
+    /* FRAME# deasserted in clock 2 of a burst nobody claims (IRDY# waits). */
+    EDU_RTL_FAULT_FRAME_CHANGED,
+    /* C/BE# changed in clock 2 while IRDY# waits. */
+    EDU_RTL_FAULT_CBE_CHANGED,
+    /* The initiator does not master-abort until two clocks late. */
+    EDU_RTL_FAULT_NO_MASTER_ABORT,
+    /* C/BE# not driven in clock 1. */
+    EDU_RTL_FAULT_CBE_UNDRIVEN,
+    /* The initiator keeps AD driven in clock 1 of a read. */
+    EDU_RTL_FAULT_READ_TURNAROUND,
+    /* The target asserts STOP# with TRDY# in clock 2 of a burst of
+     * 00:00.0 and deasserts it in clock 3, before FRAME#. */
+    EDU_RTL_FAULT_STOP_RELEASED_EARLY,
+    /* The same STOP# held, and the initiator keeps FRAME# in clock 3. */
+    EDU_RTL_FAULT_FRAME_AFTER_STOP,
+    /* The target asserts TRDY# without DEVSEL# (clock 2, 00:00.0). */
+    EDU_RTL_FAULT_TRDY_NO_DEVSEL,
+    /* The target asserts STOP# without DEVSEL# (clock 2, 00:00.0). */
+    EDU_RTL_FAULT_STOP_NO_DEVSEL,
+    /* The target asserts DEVSEL# in the address phase. */
+    EDU_RTL_FAULT_DEVSEL_IN_ADDRESS,
+    /* The initiator asserts IRDY# in clock 4, after the transaction. */
+    EDU_RTL_FAULT_IRDY_OUTSIDE,
+    /* PAR not driven in clock 1. */
+    EDU_RTL_FAULT_PAR_UNDRIVEN,
+    /* The target's STOP# in clocks 2 and 3 of a one-phase read of
+     * 00:00.0: still asserted after the last data phase. */
+    EDU_RTL_FAULT_STOP_AFTER_LAST,
 } EduRtlFault;
 void edu_rtl_inject(EduPlatform *rtl, EduRtlFault fault);
 
