@@ -16,10 +16,13 @@ run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
 # The Linux guest (scripts/guest-image.sh): Debian's kernel and its
 # headers for the driver, libc6-dev for the static test program,
-# busybox-static and cpio for the initramfs.
+# busybox-static and cpio for the initramfs.  The regression test on Slurm
+# (scripts/slurm-local.sh): Slurm's controller, node daemon and commands,
+# and munge.
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
     libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db linux-image-amd64
-    linux-headers-amd64 libc6-dev busybox-static cpio)
+    linux-headers-amd64 libc6-dev busybox-static cpio slurmctld slurmd
+    slurm-client munge)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
