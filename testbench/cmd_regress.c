@@ -659,6 +659,8 @@ static int regress_local(Regress *rg)
         if (pid < 0 && errno == EINTR) {
             if (regress_signal) {
                 /* Stop the shards: they end, the merge says so. */
+                printf("edu-tb regress: signal %d: stopping the shards\n",
+                       (int)regress_signal);
                 for (unsigned i = 0; i < rg->n; i++) {
                     if (rg->shard[i].pid > 0) {
                         kill(rg->shard[i].pid, SIGTERM);
@@ -684,8 +686,10 @@ static int regress_local(Regress *rg)
             running--;
             done++;
             printf("shard %u %s (exit %d, %.1f s); %u of %u done\n", i,
-                   s->status == 0 ? "passed" : "FAILED", s->status,
-                   regress_wall_s() - s->t0, done, rg->n);
+                   s->status == 0                          ? "passed"
+                   : WIFSIGNALED(status) || regress_signal ? "stopped"
+                                                           : "FAILED",
+                   s->status, regress_wall_s() - s->t0, done, rg->n);
             fflush(stdout);
         }
     }
@@ -931,11 +935,12 @@ static bool regress_has_cover(const Regress *rg)
     return regress_capture(argv, out, sizeof(out)) == 0;
 }
 
-/* Every shard's coverage merged into DIR/coverage.cov with edu-tb cover
- * merge: 0, or 1 said. */
+/* Every shard's coverage merged into DIR/coverage.cov with `edu-tb cover
+ * merge OUT IN...` (the coverage model's command, docs/coverage.md): 0,
+ * or 1 said. */
 static int regress_merge_coverage(const Regress *rg)
 {
-    char **argv = calloc(rg->n + 6, sizeof(*argv));
+    char **argv = calloc(rg->n + 5, sizeof(*argv));
     char merged[PATH_MAX + 32], out[4096];
     int n = 0, st = 0;
 
@@ -946,7 +951,6 @@ static int regress_merge_coverage(const Regress *rg)
     argv[n++] = (char *)rg->self;
     argv[n++] = "cover";
     argv[n++] = "merge";
-    argv[n++] = "--out";
     argv[n++] = merged;
     for (unsigned i = 0; i < rg->n; i++) {
         char path[PATH_MAX + 64];
@@ -956,13 +960,13 @@ static int regress_merge_coverage(const Regress *rg)
             argv[n++] = strdup(path);
         }
     }
-    if (n > 5) {
+    if (n > 4) {
         st = regress_capture(argv, out, sizeof(out));
         if (st != 0) {
             fprintf(stderr, "edu-tb regress: edu-tb cover merge: %s\n", out);
         }
     }
-    for (int k = 5; k < n; k++) {
+    for (int k = 4; k < n; k++) {
         free(argv[k]);
     }
     free(argv);
@@ -1259,8 +1263,9 @@ static int regress_merge(Regress *rg, const char *mode, double wall, int run_rc)
            "time\n",
            t.tests, t.tests - t.failures - t.errors - t.skipped, t.failures,
            t.errors, t.skipped, rg->n, passed, failed, missing, wall);
-    printf("results: %s, %s%s%s\n", junit, summary, rg->o.coverage ? ", " : "",
-           rg->o.coverage ? "coverage.cov" : "");
+    printf("results: %s, %s%s%s%s\n", junit, summary,
+           rg->o.coverage ? ", " : "", rg->o.coverage ? rg->dir : "",
+           rg->o.coverage ? "/coverage.cov" : "");
     for (unsigned i = 0; i < rg->n; i++) {
         free(inputs[i]);
         free(names[i]);
