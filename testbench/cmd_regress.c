@@ -38,6 +38,8 @@
 #define RG_DEFAULT_SLURM_SHARDS 10
 #define RG_MAX_SHARDS 100000
 #define RG_MAX_SBATCH_ARGS 32
+/* The most seeds one compare takes (its --seeds). */
+#define RG_MAX_SHARD_SEEDS 1000000
 /* Seconds between two looks at the job array (squeue). */
 #define RG_POLL_S 2
 /* squeue failing this many times in a row (the controller gone): stop. */
@@ -331,6 +333,13 @@ static int regress_parse(int argc, char **argv, RegressOptions *o)
     if (!o->shards) {
         o->shards = o->slurm ? RG_DEFAULT_SLURM_SHARDS : o->jobs;
         o->shards = o->shards < o->seeds ? o->shards : o->seeds;
+    }
+    if ((o->seeds + o->shards - 1) / o->shards > RG_MAX_SHARD_SEEDS) {
+        return cli_usage(&regress_cli,
+                         "--seeds %" PRIu64 " in %" PRIu64 " shards: a shard "
+                         "of more than %d seeds (compare's limit): more "
+                         "--shards",
+                         o->seeds, o->shards, RG_MAX_SHARD_SEEDS);
     }
     if (!o->seeded) {
         o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
@@ -1059,7 +1068,7 @@ static void regress_report_shard(const Regress *rg, unsigned i, bool ran)
     const Shard *s = &rg->shard[i];
 
     printf("shard %u (seeds %" PRIu64 "..%" PRIu64 ") %s", i, s->first,
-           s->first + s->n - 1, ran ? "FAILED" : "did not run");
+           s->first + s->n - 1, ran ? "FAILED" : "did not finish");
     if (s->status >= 0) {
         printf(" (exit %d)", s->status);
     }
@@ -1259,7 +1268,7 @@ static int regress_merge(Regress *rg, const char *mode, double wall, int run_rc)
         run_rc = 1;
     }
     printf("%lu tests: %lu passed, %lu failed, %lu errors, %lu skipped; "
-           "%u shards: %u passed, %u failed, %u did not run; %.1f s wall "
+           "%u shards: %u passed, %u failed, %u did not finish; %.1f s wall "
            "time\n",
            t.tests, t.tests - t.failures - t.errors - t.skipped, t.failures,
            t.errors, t.skipped, rg->n, passed, failed, missing, wall);
