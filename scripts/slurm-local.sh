@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # A single-node Slurm cluster on this machine, for tests and for trying
 # `edu-tb regress --slurm` without a real cluster.  Everything it writes
-# (configuration, state, spool, logs, pid files) stays in DIR.
-#   scripts/slurm-local.sh start DIR   start munged (unless one answers),
-#                                      slurmctld and slurmd; wait until the
+# (configuration, state, spool, logs, pid files, munge's socket) stays in
+# DIR.
+#   scripts/slurm-local.sh start DIR   start a munged of its own (its socket
+#                                      in DIR: a system munged or another
+#                                      cluster's is left alone), slurmctld
+#                                      and slurmd; wait until the
 #                                      node takes jobs; print the SLURM_CONF
 #                                      line to export.  On failure it says
 #                                      why, stops what it started, exits 1
@@ -26,7 +29,12 @@ dir=$(mkdir -p "$2" && cd "$2" && pwd)
 conf=$dir/slurm.conf
 log() { echo "slurm-local: $*" >&2; }
 
-munge_answers() { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
+# The cluster's own munged: its socket in DIR, so that two clusters (or a
+# system munged) never share one, and stopping one stops nothing else's.
+socket=$dir/munge/munge.socket
+munge_answers() {
+    munge -S "$socket" -n 2>/dev/null | unmunge -S "$socket" >/dev/null 2>&1
+}
 
 # Whether something has TCP port $1 (listening or not), from /proc.
 port_used() {
@@ -50,16 +58,14 @@ free_port() {
 }
 
 start_munge() {
-    if munge_answers; then
-        return
-    fi
     [ -s /etc/munge/munge.key ] || {
         log "no /etc/munge/munge.key (reinstall the munge package)"
         exit 1
     }
-    install -d -o munge -g munge -m 0755 /run/munge "$dir/munge"
-    runuser -u munge -- /usr/sbin/munged --pid-file="$dir/munge/munged.pid" \
-        --log-file="$dir/munge/munged.log"
+    install -d -o munge -g munge -m 0755 "$dir/munge"
+    runuser -u munge -- /usr/sbin/munged --socket="$socket" \
+        --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
+        --seed-file="$dir/munge/munged.seed"
     for _ in $(seq 50); do
         munge_answers && return
         sleep 0.1
@@ -85,6 +91,7 @@ SlurmdPort=$slurmd_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+AuthInfo=socket=$socket
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid

@@ -562,19 +562,22 @@ static int regress_capture(char *const argv[], char *buf, size_t len)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A file's first line as a number, or -1. */
+/* A file's first line as an exit status (0 to 255), or -1. */
 static int regress_read_status(const char *path)
 {
     FILE *f = fopen(path, "r");
-    int v = -1;
+    char line[32];
+    uint64_t v;
 
-    if (f) {
-        if (fscanf(f, "%d", &v) != 1) {
-            v = -1;
-        }
-        fclose(f);
+    if (!f) {
+        return -1;
     }
-    return v;
+    if (!fgets(line, sizeof(line), f)) {
+        line[0] = '\0';
+    }
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    return cli_u64(line, 0, 255, &v) ? (int)v : -1;
 }
 
 /* Shard i's exit status into DIR/shard-I.exit (as the Slurm script

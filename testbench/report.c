@@ -268,7 +268,7 @@ void report_xml_escape(FILE *f, const char *s)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
 
     while (*p) {
-        unsigned long cp;
+        unsigned long cp = 0;
         int n = report_utf8(p, &cp);
 
         if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0xfffe ||
@@ -316,7 +316,7 @@ void report_json_string(FILE *f, const char *s)
 
     fputc('"', f);
     while (*p) {
-        unsigned long cp;
+        unsigned long cp = 0;
         int n = report_utf8(p, &cp);
 
         if (n == 0) {
