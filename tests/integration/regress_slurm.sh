@@ -20,6 +20,8 @@ fail() {
 stop() { "$helper" stop "$cluster" >/dev/null 2>&1 || true; }
 trap stop EXIT
 trap 'exit 1' INT TERM HUP
+# Each regression ends itself (timeout: SIGTERM, and regress cancels its
+# array) well before CTest's limit, which kills without a trap.
 
 # What a run before left behind goes, its daemons first.
 stop
@@ -31,7 +33,7 @@ eval "$start"
 export SLURM_CONF
 echo "local Slurm up: $SLURM_CONF"
 
-"$tb" regress --slurm --backends cmodel,rtl-stress --timing --count 30 \
+timeout 120 "$tb" regress --slurm --backends cmodel,rtl-stress --timing --count 30 \
     --seed 13 --seeds 6 --shards 3 --out "$dir/good" 2>&1 | tee "$dir/good.out"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 0 ] || fail "every shard passed, yet regress exited $rc"
@@ -46,7 +48,7 @@ grep -q '"mode": "slurm",' "$dir/good/summary.json" ||
 grep -q '"job_id": "[0-9]*",' "$dir/good/summary.json" ||
     fail "summary.json: no job id"
 
-"$tb" regress --slurm --backends cmodel,rtl-stress --timing --count 30 \
+timeout 120 "$tb" regress --slurm --backends cmodel,rtl-stress --timing --count 30 \
     --seed 5 --seeds 8 --shards 4 --out "$dir/bad" 2>&1 | tee "$dir/bad.out"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 1 ] || fail "a failing shard, yet regress exited $rc"
