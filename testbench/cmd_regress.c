@@ -368,6 +368,7 @@ static int regress_make_dir(Regress *rg)
 {
     char path[PATH_MAX];
     size_t len = strlen(rg->o.out);
+    struct stat st;
 
     if (len >= sizeof(path)) {
         fprintf(stderr, "edu-tb regress: --out: '%s' is too long\n", rg->o.out);
@@ -391,6 +392,11 @@ static int regress_make_dir(Regress *rg)
                 "edu-tb regress: --out: '%s' is not a writable "
                 "directory: %s\n",
                 rg->o.out, strerror(errno));
+        return 1;
+    }
+    if (stat(rg->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "edu-tb regress: --out: '%s' is not a directory\n",
+                rg->o.out);
         return 1;
     }
     return 0;
@@ -1167,9 +1173,21 @@ static int regress_merge(Regress *rg, const char *mode, double wall, int run_rc)
         passed += ran && rg->shard[i].status == 0;
         failed += ran && rg->shard[i].status != 0;
         missing += !ran;
+    }
+    /* What each failed shard said; when none ran at all (sbatch refused
+     * the array, say), one line is enough. */
+    for (unsigned i = 0; i < rg->n && missing < rg->n; i++) {
+        char path[PATH_MAX + 64];
+        bool ran;
+
+        regress_path(rg, i, "xml", path, sizeof(path));
+        ran = access(path, R_OK) == 0;
         if (!ran || rg->shard[i].status != 0) {
             regress_report_shard(rg, i, ran);
         }
+    }
+    if (missing == rg->n) {
+        printf("no shard ran: nothing to merge but their absence\n");
     }
     if (passed != rg->n || t.failures || t.errors) {
         run_rc = 1;
