@@ -402,6 +402,24 @@ static int regress_make_dir(Regress *rg)
     return 0;
 }
 
+/* Whether the merged results can be written, before any shard runs (as
+ * output.c checks a file: not a directory, not a device): 0, or 1 said. */
+static int regress_outputs_writable(const Regress *rg)
+{
+    static const char *const names[] = {"junit.xml", "summary.json",
+                                        "coverage.cov", "regress.sbatch"};
+    char path[PATH_MAX + 32], err[PATH_MAX + 256];
+
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        snprintf(path, sizeof(path), "%s/%s", rg->dir, names[k]);
+        if (output_check(path, err, sizeof(err)) < 0) {
+            fprintf(stderr, "edu-tb regress: --out: %s\n", err);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The shards' seed ranges; each shard's files of an earlier run removed,
  * so that nothing stale is merged.  0, or 1 said. */
 static int regress_plan(Regress *rg)
@@ -1330,7 +1348,8 @@ int regress_main(int argc, char **argv)
                         "coverage model (no 'edu-tb cover')\n");
         return 2;
     }
-    if (regress_make_dir(&rg) != 0 || regress_plan(&rg) != 0) {
+    if (regress_make_dir(&rg) != 0 || regress_outputs_writable(&rg) != 0 ||
+        regress_plan(&rg) != 0) {
         free(rg.shard);
         return 1;
     }

@@ -23,6 +23,8 @@ mkdir -p "$run/adir" "$io" "$top/tmp" "$top/nopath"
 # replace it with a file.  (Not /dev/null itself: an edu-tb that got this
 # wrong would break the machine's /dev/null.)
 mkfifo "$run/fifo"
+# A regression's directory where the merged JUnit would go is such a file.
+mkdir "$run/rdir" && mkfifo "$run/rdir/junit.xml"
 echo endianness >"$io/requests"
 export TMPDIR=$top/tmp # the qemu backend's private directory goes here
 cd "$run"
@@ -274,6 +276,7 @@ bad 2 "a shard of more than 1000000 seeds" \
     regress --out o --seeds 2000000 --shards 1
 bad 2 "name two to 4 backends" regress --out o --backends cmodel
 bad 1 "cannot make 'afile/o': Not a directory" regress --out afile/o
+bad 1 "'$run/rdir/junit.xml' is not a regular file" regress --out rdir
 
 echo "bad_input: $cases cases, $((cases - failed)) answered as they should"
 [ "$failed" -eq 0 ]
