@@ -18,8 +18,11 @@ run_pkgs=("${build_pkgs[@]}" qemu-system-x86 linux-image-amd64
 # and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
+# The regression test on Slurm (scripts/slurm-local.sh): Slurm's
+# controller, node daemon and commands, and munge.
 test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
-    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db)
+    libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db slurmctld slurmd
+    slurm-client munge)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

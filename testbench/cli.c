@@ -48,11 +48,20 @@ bool cli_u64(const char *text, uint64_t min, uint64_t max, uint64_t *val)
 }
 
 /* The table's option that 'arg' ("--name" or "--name=VALUE") spells in
- * full, or -1: getopt_long would take "--back" for "--backend". */
+ * full, or whose one-letter form it is ("-j", "-j4"), or -1: getopt_long
+ * would take "--back" for "--backend". */
 static int cli_find(const CliCommand *cmd, const char *arg)
 {
     size_t n;
 
+    if (arg[0] == '-' && arg[1] && arg[1] != '-') {
+        for (size_t i = 0; i < cmd->n_options; i++) {
+            if (cmd->options[i].short_name == arg[1]) {
+                return (int)i;
+            }
+        }
+        return -1;
+    }
     if (strncmp(arg, "--", 2) != 0) {
         return -1;
     }
@@ -74,7 +83,7 @@ static int cli_option(const CliCommand *cmd, const char *arg, int c, bool *seen,
     int i = cli_find(cmd, arg);
     const CliOption *o;
 
-    if (i >= 0 && seen[i]) {
+    if (i >= 0 && seen[i] && !cmd->options[i].repeat) {
         fprintf(stderr, "edu-tb %s: option '--%s' given twice\n", cmd->name,
                 cmd->options[i].name);
         return 2;
@@ -90,7 +99,8 @@ static int cli_option(const CliCommand *cmd, const char *arg, int c, bool *seen,
                 arg);
         return 2;
     }
-    if (i < 0 || c != CLI_VAL_BASE + i) {
+    if (i < 0 || (c != CLI_VAL_BASE + i && (!cmd->options[i].short_name ||
+                                            c != cmd->options[i].short_name))) {
         return cli_usage(cmd, "unknown option '%s'", arg);
     }
     o = &cmd->options[i];
@@ -114,6 +124,10 @@ int cli_parse(const CliCommand *cmd, int argc, char **argv, void *opts)
 {
     struct option longopts[CLI_MAX_OPTIONS + 2] = {{0}};
     bool seen[CLI_MAX_OPTIONS] = {false};
+    /* "-": operands in order, as 1; ":": a missing value is ':'; then
+     * the one-letter forms. */
+    char shorts[2 + 2 * CLI_MAX_OPTIONS + 1] = "-:";
+    size_t n_shorts = 2;
     size_t n = cmd->n_options;
     int rc = 0;
 
@@ -123,15 +137,21 @@ int cli_parse(const CliCommand *cmd, int argc, char **argv, void *opts)
             cmd->options[i].name,
             cmd->options[i].has_value ? required_argument : no_argument, NULL,
             CLI_VAL_BASE + (int)i};
+        if (cmd->options[i].short_name) {
+            shorts[n_shorts++] = cmd->options[i].short_name;
+            if (cmd->options[i].has_value) {
+                shorts[n_shorts++] = ':';
+            }
+        }
     }
     longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
-    /* "-": operands in order, as 1; ":": a missing value is ':'.  No
-     * short options: "-h" comes back as '?' and is recognised whole. */
+    /* "-h" is no one-letter option: it comes back as '?' and is
+     * recognised whole. */
     optind = 0;
     opterr = 0;
     while (rc == 0) {
         int at = optind ? optind : 1;
-        int c = getopt_long(argc, argv, "-:", longopts, NULL);
+        int c = getopt_long(argc, argv, shorts, longopts, NULL);
         const char *arg;
 
         if (c == -1) {

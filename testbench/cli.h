@@ -6,7 +6,8 @@
  * and answers -h and --help with the command's help.
  *
  * Options are spelled in full (no abbreviations), as --name VALUE or
- * --name=VALUE, each at most once; "--" ends them.
+ * --name=VALUE, each at most once (unless the table says it repeats);
+ * an option may also have a one-letter form (-j N, -jN); "--" ends them.
  */
 #ifndef EDU_TB_CLI_H
 #define EDU_TB_CLI_H
@@ -22,16 +23,22 @@ typedef int (*CliParseFn)(void *opts, const char *value);
 
 typedef struct CliOption {
     const char *name; /* without the leading "--" */
-    bool has_value;
     CliParseFn parse; /* NULL: sets the bool at flag_offset */
     size_t flag_offset;
+    bool has_value;
+    char short_name; /* 0, or its one-letter form: -X VALUE, -XVALUE */
+    bool repeat;     /* may be given more than once (parse sees each) */
 } CliOption;
 
 /* clang-format off */
 /* An option with a value, taken by 'parse'. */
-#define CLI_VALUE(name, parse) {(name), true, (parse), 0}
+#define CLI_VALUE(name, parse) {(name), (parse), 0, true, 0, false}
 /* An option without a value that sets a bool member of the options. */
-#define CLI_FLAG(name, type, member) {(name), false, NULL, offsetof(type, member)}
+#define CLI_FLAG(name, type, member) {(name), NULL, offsetof(type, member), false, 0, false}
+/* An option with a value and a one-letter form: --jobs N, -j N. */
+#define CLI_VALUE_SHORT(name, letter, parse) {(name), (parse), 0, true, (letter), false}
+/* An option with a value that may be given more than once. */
+#define CLI_VALUE_REPEAT(name, parse) {(name), (parse), 0, true, 0, true}
 /* clang-format on */
 
 typedef struct CliCommand {

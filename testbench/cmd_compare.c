@@ -23,6 +23,7 @@
 #include "output.h"
 #include "qtest.h"
 #include "random.h"
+#include "report.h"
 #include "scenarios.h"
 
 #define CMP_DEFAULT_BACKENDS "cmodel,qemu"
@@ -44,6 +45,8 @@ typedef struct CompareOptions {
     bool timing;
     bool verbose;
     const char *replay;
+    const char *junit; /* --junit FILE, or NULL */
+    const char *json;  /* --json FILE, or NULL */
     char backends[256];
 } CompareOptions;
 
@@ -58,7 +61,16 @@ typedef struct CompareTotals {
     unsigned failed_checks;
     bool diverged;
     bool failed;
+    bool stopped; /* at a divergence or failure: the rest not run */
+    bool replay_written;
+    Report report; /* a test case per scenario and seed */
 } CompareTotals;
+
+/* What a session's body found besides the views' answers. */
+typedef struct CompareChecks {
+    unsigned failed;          /* failed scenario checks */
+    char first[SCN_TEXT_MAX]; /* the first one */
+} CompareChecks;
 
 void compare_help(FILE *f)
 {
@@ -69,7 +81,7 @@ void compare_help(FILE *f)
             "[--replay FILE]\n"
             "                      [--no-scenarios | --no-random] "
             "[--timing] [--keep-going]\n"
-            "                      [--verbose]\n"
+            "                      [--junit FILE] [--json FILE] [--verbose]\n"
             "\n"
             "Sends the same operations to every view in lockstep and "
             "compares every\n"
@@ -97,6 +109,9 @@ void compare_help(FILE *f)
             "                   the end of a DMA within 2%%)\n"
             "  --keep-going     count every mismatch instead of stopping "
             "at the first\n"
+            "  --junit FILE     JUnit XML: a test case per scenario and "
+            "seed\n"
+            "  --json FILE      a JSON summary (docs/edu-tb.md)\n"
             "  --verbose        a line per scenario and seed\n"
             "  -h, --help       this help\n"
             "\n"
@@ -198,6 +213,18 @@ static int compare_set_replay(void *opts, const char *v)
     return 0;
 }
 
+static int compare_set_junit(void *opts, const char *v)
+{
+    ((CompareOptions *)opts)->junit = v;
+    return *v ? 0 : cli_usage(&compare_cli, "%s", "--junit needs a file name");
+}
+
+static int compare_set_json(void *opts, const char *v)
+{
+    ((CompareOptions *)opts)->json = v;
+    return *v ? 0 : cli_usage(&compare_cli, "%s", "--json needs a file name");
+}
+
 static const CliOption compare_options[] = {
     CLI_VALUE("backends", compare_parse_backends),
     CLI_VALUE("seed", compare_set_seed),
@@ -205,6 +232,8 @@ static const CliOption compare_options[] = {
     CLI_VALUE("count", compare_set_count),
     CLI_VALUE("devices", compare_set_devices),
     CLI_VALUE("replay", compare_set_replay),
+    CLI_VALUE("junit", compare_set_junit),
+    CLI_VALUE("json", compare_set_json),
     CLI_FLAG("no-scenarios", CompareOptions, no_scenarios),
     CLI_FLAG("no-random", CompareOptions, no_random),
     CLI_FLAG("keep-going", CompareOptions, keep_going),
@@ -293,7 +322,7 @@ static void compare_close(const CompareOptions *o, EduPlatform **views,
 
 /* Reports a divergence of 'ls' and writes its replay; what == scenario
  * name or seed, again == the command line that runs it again. */
-static void compare_diverged(const CompareOptions *o,
+static bool compare_diverged(const CompareOptions *o,
                              const EduPlatformConfig *cfg, const Lockstep *ls,
                              const char *what, const char *again)
 {
@@ -317,6 +346,67 @@ static void compare_diverged(const CompareOptions *o,
                o->replay);
     }
     printf("  again:  %s\n", again);
+    return rc == 0;
+}
+
+/* The test cases' class: "compare.cmodel-rtl". */
+static void compare_classname(const CompareOptions *o, char *buf, size_t len)
+{
+    snprintf(buf, len, "compare.%s", o->names[0]);
+    for (unsigned i = 1; i < o->n_views; i++) {
+        size_t used = strlen(buf);
+
+        snprintf(buf + used, len - used, "-%s", o->names[i]);
+    }
+}
+
+/* A test case skipped: 'what' did not run, for 'why'. */
+static void compare_skip(const CompareOptions *o, CompareTotals *t,
+                         const char *what, const char *why)
+{
+    char classname[300];
+
+    compare_classname(o, classname, sizeof(classname));
+    report_case(&t->report, classname, what, REPORT_SKIPPED, 0.0, NULL, why,
+                NULL, NULL);
+}
+
+#define CMP_NOT_RUN                                                            \
+    "not run: the run stopped at the first divergence or failure "             \
+    "(--keep-going goes on)"
+
+/* The test case of a session, for --junit and --json. */
+static void compare_record(const CompareOptions *o, CompareTotals *t,
+                           const char *what, const char *again,
+                           const Lockstep *ls, int rc,
+                           const CompareChecks *checks, bool replay,
+                           double time_s)
+{
+    char classname[300], detail[2048];
+    const char *message = NULL;
+
+    compare_classname(o, classname, sizeof(classname));
+    if (ls->error || rc < 0) {
+        message = ls->error ? ls->error_text : strerror(-rc);
+        snprintf(detail, sizeof(detail), "FAILED %s: %s\nagain: %s", what,
+                 message, again);
+        report_case(&t->report, classname, what, REPORT_ERROR, time_s, "view",
+                    message, detail, again);
+    } else if (ls->diverged) {
+        snprintf(detail, sizeof(detail), "DIVERGED %s: %s\n%s%s%sagain: %s",
+                 what, ls->divergence, replay ? "replay: " : "",
+                 replay ? o->replay : "", replay ? "\n" : "", again);
+        report_case(&t->report, classname, what, REPORT_FAILED, time_s,
+                    "divergence", ls->divergence, detail, again);
+    } else if (checks->failed) {
+        snprintf(detail, sizeof(detail), "FAILED %s: %s\nagain: %s", what,
+                 checks->first, again);
+        report_case(&t->report, classname, what, REPORT_FAILED, time_s, "check",
+                    checks->first, detail, again);
+    } else {
+        report_case(&t->report, classname, what, REPORT_PASSED, time_s, NULL,
+                    NULL, NULL, again);
+    }
 }
 
 /* One session: fresh views, 'body' on them, then the bookkeeping.
@@ -325,13 +415,15 @@ static bool compare_session(const CompareOptions *o,
                             const EduPlatformConfig *cfg, const char *what,
                             const char *again,
                             int (*body)(Lockstep *ls, const void *arg,
-                                        unsigned *failed_checks),
+                                        CompareChecks *checks),
                             const void *arg, CompareTotals *t)
 {
     EduPlatform *views[LOCKSTEP_MAX_VIEWS];
     EduPlatformConfig quiet = *cfg;
     Lockstep ls;
-    unsigned failed_checks = 0;
+    CompareChecks checks = {0};
+    double t0 = wall_s();
+    bool replay = false;
     int rc;
 
     /* Guest errors are counted for the summary, not printed. */
@@ -343,7 +435,7 @@ static bool compare_session(const CompareOptions *o,
     rc = lockstep_init(&ls, views, o->n_views);
     ls.timing = o->timing;
     if (rc == 0) {
-        rc = body(&ls, arg, &failed_checks);
+        rc = body(&ls, arg, &checks);
     }
     if (ls.error) {
         printf("FAILED %s: %s\n", what, ls.error_text);
@@ -354,13 +446,15 @@ static bool compare_session(const CompareOptions *o,
     }
     if (ls.diverged) {
         if (!t->diverged) {
-            compare_diverged(o, cfg, &ls, what, again);
+            replay = compare_diverged(o, cfg, &ls, what, again);
+            t->replay_written = replay;
         }
         t->diverged = true;
     } else if (o->verbose && !t->failed) {
         printf("ok %s: %lu operations\n", what, ls.ops);
     }
-    t->failed_checks += failed_checks;
+    t->failed_checks += checks.failed;
+    compare_record(o, t, what, again, &ls, rc, &checks, replay, wall_s() - t0);
     compare_close(o, views, &ls, t);
     lockstep_fini(&ls);
     return !t->failed && (!t->diverged || o->keep_going);
@@ -384,14 +478,14 @@ typedef struct RandomArg {
 } RandomArg;
 
 static int compare_random_body(Lockstep *ls, const void *arg,
-                               unsigned *failed_checks)
+                               CompareChecks *checks)
 {
-    (void)failed_checks;
+    (void)checks;
     return random_run(ls, &((const RandomArg *)arg)->rc);
 }
 
 static int compare_scenario_body(Lockstep *ls, const void *arg,
-                                 unsigned *failed_checks)
+                                 CompareChecks *checks)
 {
     const Scenario *s = arg;
     ScnReport rep = {.qemu72 = true};
@@ -400,7 +494,8 @@ static int compare_scenario_body(Lockstep *ls, const void *arg,
      * compare_session; here only the scenario's own checks count. */
     if (!scn_run(s, ls, &rep) && !ls->error) {
         printf("FAILED scenario %s: %s\n", s->name, rep.first);
-        *failed_checks += (unsigned)rep.failures;
+        checks->failed += (unsigned)rep.failures;
+        snprintf(checks->first, sizeof(checks->first), "%s", rep.first);
     }
     return 0;
 }
@@ -428,22 +523,39 @@ static bool compare_scenarios(const CompareOptions *o, CompareTotals *t)
         for (unsigned i = 0; i < o->n_views; i++) {
             on_qemu &= s->on_qemu72 || strcmp(o->names[i], "qemu") != 0;
         }
+        snprintf(what, sizeof(what), "scenario %s", s->name);
+        if (t->stopped) {
+            compare_skip(o, t, what, CMP_NOT_RUN);
+            continue;
+        }
         compare_progress("scenarios", (unsigned)k + 1, (unsigned)n);
         if (!on_qemu) {
+            compare_skip(o, t, what, "QEMU 7.2 aborts on it");
             if (o->verbose) {
                 printf("skip scenario %s: QEMU 7.2 aborts on it\n",
                        s->name);
             }
             continue;
         }
-        snprintf(what, sizeof(what), "scenario %s", s->name);
         compare_again(o, again, sizeof(again), "--no-random");
-        if (!compare_session(o, &s->platform, what, again,
-                             compare_scenario_body, s, t)) {
-            return false;
-        }
+        t->stopped = !compare_session(o, &s->platform, what, again,
+                                      compare_scenario_body, s, t);
     }
-    return true;
+    return !t->stopped;
+}
+
+/* The seeds from k on did not run: one skipped test case for them all. */
+static void compare_seeds_not_run(const CompareOptions *o, CompareTotals *t,
+                                  uint64_t k)
+{
+    char what[64];
+
+    if (k >= o->seeds) {
+        return;
+    }
+    snprintf(what, sizeof(what), "seeds %" PRIu64 "..%" PRIu64, o->seed + k,
+             o->seed + o->seeds - 1);
+    compare_skip(o, t, what, CMP_NOT_RUN);
 }
 
 static bool compare_random(const CompareOptions *o, CompareTotals *t)
@@ -480,6 +592,8 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
                          (unsigned)o->seeds);
         if (!compare_session(o, &cfg, what, again, compare_random_body, &arg,
                              t)) {
+            t->stopped = true;
+            compare_seeds_not_run(o, t, k + 1);
             return false;
         }
     }
@@ -511,6 +625,90 @@ static void compare_summary(const CompareOptions *o, const CompareTotals *t,
                             : "all answers equal");
 }
 
+/* The views' names, comma-separated. */
+static void compare_backends_text(const CompareOptions *o, char *buf,
+                                  size_t len)
+{
+    snprintf(buf, len, "%s", o->names[0]);
+    for (unsigned i = 1; i < o->n_views; i++) {
+        size_t used = strlen(buf);
+
+        snprintf(buf + used, len - used, ",%s", o->names[i]);
+    }
+}
+
+/* The report's suite and its files: 0, or 1 when one cannot be written. */
+static int compare_report_init(const CompareOptions *o, CompareTotals *t)
+{
+    char suite[512], list[256];
+
+    compare_backends_text(o, list, sizeof(list));
+    snprintf(suite, sizeof(suite), "edu-tb compare %s", list);
+    if (!o->no_random) {
+        size_t used = strlen(suite);
+
+        snprintf(suite + used, sizeof(suite) - used,
+                 " seeds %" PRIu64 "..%" PRIu64, o->seed,
+                 o->seed + o->seeds - 1);
+    }
+    report_init(&t->report, suite, o->junit, o->json);
+    return report_check(&t->report, "compare");
+}
+
+/* The run's settings and each view's totals, then the files: 0 or 1. */
+static int compare_write_report(const CompareOptions *o, CompareTotals *t,
+                                int status, double wall)
+{
+    Report *r = &t->report;
+    char *views = NULL;
+    size_t len = 0;
+    char list[256];
+    FILE *f;
+
+    if (!report_wanted(r)) {
+        return 0;
+    }
+    compare_backends_text(o, list, sizeof(list));
+    report_prop_str(r, "backends", list);
+    report_prop_bool(r, "scenarios", !o->no_scenarios);
+    report_prop_bool(r, "random", !o->no_random);
+    report_prop_u64(r, "seed", o->seed);
+    report_prop_u64(r, "seeds", o->no_random ? 0 : o->seeds);
+    report_prop_u64(r, "count", o->count);
+    report_prop_u64(r, "devices", o->devices);
+    report_prop_bool(r, "timing", o->timing);
+    report_prop_bool(r, "keep_going", o->keep_going);
+    if (t->replay_written) {
+        report_prop_str(r, "replay", o->replay);
+    } else {
+        report_prop_json(r, "replay", "null");
+    }
+    f = open_memstream(&views, &len);
+    if (!f) {
+        r->oom = true;
+    } else {
+        fputc('[', f);
+        for (unsigned i = 0; i < o->n_views; i++) {
+            fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+            report_json_string(f, o->names[i]);
+            fprintf(f,
+                    ", \"reference\": %s, \"operations\": %lu, "
+                    "\"compared\": %lu, \"mismatches\": %lu, "
+                    "\"simulated_ns\": %" PRIu64 ", \"guest_errors\": %lu}",
+                    i ? "false" : "true", t->ops, t->compared[i],
+                    t->mismatches[i], t->sim_ns[i], t->guest_errors[i]);
+        }
+        fputs("\n  ]", f);
+        if (fclose(f) == 0) {
+            report_prop_json(r, "views", views);
+        } else {
+            r->oom = true;
+        }
+        free(views);
+    }
+    return report_write(r, "compare", status, wall);
+}
+
 int compare_main(int argc, char **argv)
 {
     CompareOptions o;
@@ -529,6 +727,9 @@ int compare_main(int argc, char **argv)
         fprintf(stderr, "edu-tb compare: --replay: %s\n", err);
         return 1;
     }
+    if (compare_report_init(&o, &t) != 0) {
+        return 1;
+    }
     printf("edu-tb compare: %s", o.names[0]);
     for (unsigned i = 1; i < o.n_views; i++) {
         printf(" vs %s", o.names[i]);
@@ -545,9 +746,14 @@ int compare_main(int argc, char **argv)
     }
     if (go && !o.no_random) {
         compare_random(&o, &t);
+    } else if (!o.no_random) {
+        compare_seeds_not_run(&o, &t, 0);
     }
     if (t.sessions) {
         compare_summary(&o, &t, wall_s() - t0);
     }
-    return t.failed || t.diverged || t.failed_checks ? 1 : 0;
+    rc = t.failed || t.diverged || t.failed_checks ? 1 : 0;
+    rc = compare_write_report(&o, &t, rc, wall_s() - t0) ? 1 : rc;
+    report_fini(&t.report);
+    return rc;
 }

@@ -5,18 +5,20 @@
  * own, through a one-view Lockstep; a line per scenario and a summary.
  * Scenarios that abort QEMU 7.2 are skipped on the qemu backend.
  */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#define _POSIX_C_SOURCE 200809L /* open_memstream, clock_gettime */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend.h"
 #include "cli.h"
 #include "cmd_run.h"
 #include "lockstep.h"
 #include "output.h"
+#include "report.h"
 #include "scenarios.h"
 
 /* The backend whose reference is Debian's QEMU 7.2. */
@@ -25,6 +27,8 @@
 typedef struct RunOptions {
     const char *backend;
     const char *vcd; /* NULL: no waveforms */
+    const char *junit; /* --junit FILE, or NULL */
+    const char *json;  /* --json FILE, or NULL */
     bool several;    /* more than one scenario: a VCD each */
     bool quiet;
     bool verbose;
@@ -36,13 +40,14 @@ typedef struct RunTally {
     unsigned skipped;
     unsigned opened;  /* backends opened so far */
     bool stopped;     /* the view could not start at all */
+    Report report;    /* a test case per scenario */
 } RunTally;
 
 void run_help(FILE *f)
 {
     fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
           "[--quiet]\n"
-          "                  [--verbose]\n"
+          "                  [--junit FILE] [--json FILE] [--verbose]\n"
           "\n"
           "Runs the named scenarios (all of them when none is named), each "
           "on a fresh\n"
@@ -66,6 +71,8 @@ void run_help(FILE *f)
           "  --quiet         do not print the guest errors the views "
           "report (the error\n"
           "                  scenarios cause some on purpose)\n"
+          "  --junit FILE    JUnit XML: a test case per scenario\n"
+          "  --json FILE     a JSON summary (docs/edu-tb.md)\n"
           "  --verbose       after a FAIL line, every failed check\n"
           "  -h, --help      this help\n"
           "\n"
@@ -131,8 +138,35 @@ static void run_flush_log(FILE *log, char **text, size_t *len)
     free(*text);
 }
 
+static double run_wall_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The test case of scenario s, for --junit and --json: 'message' NULL
+ * when it passed. */
+static void run_record(const Scenario *s, const RunOptions *opt, RunTally *t,
+                       ReportStatus status, double t0, const char *message)
+{
+    char classname[64], again[256], detail[1024];
+
+    snprintf(classname, sizeof(classname), "run.%s", opt->backend);
+    snprintf(again, sizeof(again), "edu-tb run --backend %s %s", opt->backend,
+             s->name);
+    snprintf(detail, sizeof(detail), "FAIL %s: %s\nagain: %s", s->name,
+             message ? message : "", again);
+    report_case(&t->report, classname, s->name, status,
+                status == REPORT_SKIPPED ? 0.0 : run_wall_s() - t0,
+                status == REPORT_FAILED ? "check" : "view", message,
+                status == REPORT_SKIPPED ? NULL : detail, again);
+}
+
 static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
 {
+    double t0 = run_wall_s();
     EduPlatformConfig cfg = s->platform;
     char vcd[4096];
     char err[512];
@@ -148,6 +182,8 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     if (!s->on_qemu72 && strcmp(opt->backend, RUN_QEMU72_BACKEND) == 0) {
         printf("SKIP %s: QEMU 7.2 aborts on it (fixed in QEMU 8.2.1)\n",
                s->name);
+        run_record(s, opt, t, REPORT_SKIPPED, t0,
+                   "QEMU 7.2 aborts on it (fixed in QEMU 8.2.1)");
         t->skipped++;
         return;
     }
@@ -155,6 +191,8 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     if (opt->vcd && opt->several) {
         if (run_vcd_path(vcd, sizeof(vcd), opt->vcd, s->name) < 0) {
             printf("FAIL %s: the VCD file name is too long\n", s->name);
+            run_record(s, opt, t, REPORT_ERROR, t0,
+                       "the VCD file name is too long");
             t->failed++;
             return;
         }
@@ -172,6 +210,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     }
     if (!b) {
         printf("FAIL %s: %s\n", s->name, err);
+        run_record(s, opt, t, REPORT_ERROR, t0, err);
         t->failed++;
         return;
     }
@@ -179,6 +218,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     ls = malloc(sizeof(*ls));
     if (!ls || lockstep_init(ls, &b, 1) < 0) {
         printf("FAIL %s: out of memory\n", s->name);
+        run_record(s, opt, t, REPORT_ERROR, t0, "out of memory");
         free(ls);
         backend_close(b);
         t->failed++;
@@ -196,8 +236,10 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     if (ok) {
         printf("PASS %s (%lu operations, %" PRIu64 " ns simulated)\n", s->name,
                ls->ops, b->ops->now_ns(b) - start);
+        run_record(s, opt, t, REPORT_PASSED, t0, NULL);
         t->passed++;
     } else {
+        run_record(s, opt, t, REPORT_FAILED, t0, rep.first);
         printf("FAIL %s: %s", s->name, rep.first);
         if (rep.failures > 1) {
             printf(" (and %lu more)", rep.failures - 1);
@@ -257,9 +299,29 @@ static int run_add_scenario(void *args_, const char *name)
     return 0;
 }
 
+static int run_set_junit(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--junit needs a file name");
+    }
+    ((RunArgs *)args)->opt.junit = v;
+    return 0;
+}
+
+static int run_set_json(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--json needs a file name");
+    }
+    ((RunArgs *)args)->opt.json = v;
+    return 0;
+}
+
 static const CliOption run_options[] = {
     CLI_VALUE("backend", run_set_backend),
     CLI_VALUE("vcd", run_set_vcd),
+    CLI_VALUE("junit", run_set_junit),
+    CLI_VALUE("json", run_set_json),
     CLI_FLAG("quiet", RunArgs, opt.quiet),
     CLI_FLAG("verbose", RunArgs, opt.verbose),
 };
@@ -321,6 +383,7 @@ int run_main(int argc, char **argv)
     RunArgs args = {.opt = {.backend = "cmodel"}};
     RunOptions opt;
     RunTally tally = {0};
+    double t0 = run_wall_s();
     const Scenario **chosen;
     const Scenario *all;
     size_t n_all;
@@ -353,6 +416,11 @@ int run_main(int argc, char **argv)
         free(chosen);
         return 1;
     }
+    report_init(&tally.report, "edu-tb run", opt.junit, opt.json);
+    if (report_check(&tally.report, "run") != 0) {
+        free(chosen);
+        return 1;
+    }
     for (size_t i = 0; i < n && !tally.stopped; i++) {
         run_one(chosen[i], &opt, &tally);
     }
@@ -361,7 +429,14 @@ int run_main(int argc, char **argv)
                tally.failed, tally.skipped);
     }
     free(chosen);
-    return tally.failed || tally.stopped ? 1 : 0;
+    rc = tally.failed || tally.stopped ? 1 : 0;
+    if (!tally.stopped && report_wanted(&tally.report)) {
+        /* (A view that cannot start leaves no file behind.) */
+        report_prop_str(&tally.report, "backend", opt.backend);
+        rc = report_write(&tally.report, "run", rc, run_wall_s() - t0) ? 1 : rc;
+    }
+    report_fini(&tally.report);
+    return rc;
 }
 
 int list_main(int argc, char **argv)

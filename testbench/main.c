@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "cmd_compare.h"
+#include "cmd_regress.h"
 #include "cmd_run.h"
 #include "guest.h"
 #include "qtest.h"
@@ -33,6 +34,8 @@ static const TbCommand tb_commands[] = {
     {"list", "list the scenarios of run", list_main, list_help},
     {"compare", "run scenarios and random streams on several views in "
      "lockstep", compare_main, compare_help},
+    {"regress", "shard a seed range, run it here or on Slurm, merge the "
+     "results", regress_main, regress_help},
     {"serve", "serve one edu of a view to QEMU's x-pci-proxy-dev",
      serve_main, serve_help},
     {"guest", "boot a Linux guest on QEMU with the edu of a view",

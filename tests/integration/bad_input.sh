@@ -23,6 +23,8 @@ mkdir -p "$run/adir" "$io" "$top/tmp" "$top/nopath"
 # replace it with a file.  (Not /dev/null itself: an edu-tb that got this
 # wrong would break the machine's /dev/null.)
 mkfifo "$run/fifo"
+# A regression's directory where the merged JUnit would go is such a file.
+mkdir "$run/rdir" && mkfifo "$run/rdir/junit.xml"
 echo endianness >"$io/requests"
 export TMPDIR=$top/tmp # the qemu backend's private directory goes here
 cd "$run"
@@ -252,6 +254,29 @@ bad 1 "EDU_QEMU=/nonexistent is not an executable" EDU_QEMU=/nonexistent \
     compare --seeds 1 --count 5
 bad 1 "QEMU exited with status 1" EDU_QEMU=/bin/false \
     compare --no-scenarios --seeds 1 --count 5
+
+# --- results files (--junit, --json) ----------------------------------------
+bad 2 "--junit needs a file name" run --junit ''
+bad 2 "--json needs a file name" compare --json ''
+bad 1 "'adir' is a directory" run --junit adir liveness
+bad 1 "'fifo' is not a regular file" compare --json fifo
+bad 1 "No such file or directory" compare --junit /nonexistent-dir/j.xml
+bad 1 "--junit and --json name one file 'j'" compare --junit j --json j
+
+# --- regress ----------------------------------------------------------------
+bad 2 "--out DIR is needed" regress
+bad 2 "option '-j' needs a value" regress --out o -j
+bad 2 "-j '0' is not a number from 1 to 1024" regress --out o -j 0
+bad 2 "option '--jobs' given twice" regress --out o -j 1 --jobs 2
+bad 2 "-j is for shards run here, not with --slurm" regress --out o --slurm -j 2
+bad 2 "--partition and --sbatch-arg need --slurm" \
+    regress --out o --sbatch-arg=--time=5
+bad 2 "--shards 4 is more than --seeds 3" regress --out o --seeds 3 --shards 4
+bad 2 "a shard of more than 1000000 seeds" \
+    regress --out o --seeds 2000000 --shards 1
+bad 2 "name two to 4 backends" regress --out o --backends cmodel
+bad 1 "cannot make 'afile/o': Not a directory" regress --out afile/o
+bad 1 "'$run/rdir/junit.xml' is not a regular file" regress --out rdir
 
 echo "bad_input: $cases cases, $((cases - failed)) answered as they should"
 [ "$failed" -eq 0 ]
