@@ -93,6 +93,7 @@ struct edu_bench_mmio {
 /* Read the interrupt counters (and the IRQ, MSI and dma_size). */
 #define EDU_IOC_GET_COUNTERS	_IOR(EDU_IOC_MAGIC, 0x05, struct edu_counters)
 /* A benchmark: reads of the ID register, each timed with ktime_get_ns. */
-#define EDU_IOC_BENCH_MMIO	_IOWR(EDU_IOC_MAGIC, 0x06, struct edu_bench_mmio)
+#define EDU_IOC_BENCH_MMIO	\
+	_IOWR(EDU_IOC_MAGIC, 0x06, struct edu_bench_mmio)
 
 #endif /* _UAPI_EDU_IOCTL_H */
