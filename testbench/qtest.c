@@ -1052,7 +1052,8 @@ void qtest_help(FILE *f)
           "(default: 4)\n"
           "  --dma-mask M    the devices' DMA address mask (default: "
           "0xfffffff)\n"
-          "  --ram-size MIB  RAM from address 0, in MiB (default: 128)\n"
+          "  --ram-size MIB  RAM from address 0, in MiB, at most 3584 "
+          "(default: 128)\n"
           "  --enumerate     first scan bus 0, place the BARs from "
           "0xe0000000 and\n"
           "                  enable memory and bus mastering, as firmware "
@@ -1208,8 +1209,11 @@ static int qtest_set_ram_size(void *opts, const char *v)
 {
     uint64_t mib;
 
-    if (!cli_u64(v, 1, 1u << 20, &mib)) {
-        return cli_usage(&qtest_cli, "--ram-size '%s' is not a number of MiB",
+    /* Below 0xe0000000, where the PCI memory (--enumerate's BARs) is. */
+    if (!cli_u64(v, 1, 3584, &mib)) {
+        return cli_usage(&qtest_cli,
+                         "--ram-size '%s' is not a number of MiB from 1 "
+                         "to 3584",
                          v);
     }
     ((QtestOptions *)opts)->cfg.ram_size = mib << 20;
