@@ -13,6 +13,7 @@
 #include "tlm_sim.h"
 
 extern const EduPlatformOps backend_qemu_ops; /* backend_qemu.c */
+int backend_qemu_wait_idle(EduPlatform *b);
 
 /* One line per backend, in the order --help lists them. */
 static const EduPlatformOps *const backend_table[] = {
@@ -104,6 +105,14 @@ EduPlatform *backend_open(const char *name, const EduPlatformConfig *cfg,
 int backend_finish(EduPlatform *b)
 {
     return b->ops->finish ? b->ops->finish(b) : 0;
+}
+
+int backend_wait_idle(EduPlatform *b)
+{
+    if (b->ops->next_event_ns) {
+        return 0; /* it tells its events: clock_step runs to them */
+    }
+    return b->ops == &backend_qemu_ops ? backend_qemu_wait_idle(b) : 0;
 }
 
 void backend_close(EduPlatform *b)

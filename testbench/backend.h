@@ -29,5 +29,12 @@ EduPlatform *backend_open(const char *name, const EduPlatformConfig *cfg,
  * but cannot say whether it worked. */
 int backend_finish(EduPlatform *b);
 void backend_close(EduPlatform *b);
+/* For a backend in real time that cannot tell its next event (QEMU's edu,
+ * whose factorial thread and DMA timer run on their own): waits until its
+ * edus have no work left and a finished factorial's interrupt is raised
+ * (polling their registers, at most 10 s).  0 at once for a view that
+ * tells its events.  0, or a negative errno with the reason in
+ * edu_platform_error(). */
+int backend_wait_idle(EduPlatform *b);
 
 #endif /* EDU_TB_BACKEND_H */

@@ -59,6 +59,7 @@
 #include "backend.h"
 #include "hex.h"
 #include "edu/pci_regs.h"
+#include "edu/regs.h"
 
 #define QEMU_BINARY       "qemu-system-x86_64"
 #define QEMU_INSTALL_HINT "apt-get install qemu-system-x86"
@@ -66,6 +67,8 @@
 #define QEMU_STOP_MS      2000    /* for QEMU to exit on SIGTERM */
 #define QEMU_CHUNK        32768   /* bytes per read/write command */
 #define QEMU_MAX_ARGS     32
+#define QEMU_IDLE_MS      10000   /* for the edus to finish their work */
+#define QEMU_IRQ_GRACE_MS 50      /* for a finished factorial's interrupt */
 
 /* The BIOS: 64 KiB of HLT, reset vector at 0xfff0 "cli; hlt; jmp $-3". */
 #define HALT_BIOS_SIZE    0x10000
@@ -815,6 +818,95 @@ static int qemu_drain(EduPlatform *b)
         }
     }
     return 0;
+}
+
+/* Reads a dword of slot's configuration space, through 0xCF8/0xCFC. */
+static int qemu_cfg_read(EduPlatform *b, unsigned slot, uint8_t off,
+                         uint32_t *val)
+{
+    int rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT,
+                           PCI_CONFIG_ENABLE | slot << 11 | off, 4);
+
+    return rc ? rc : qemu_io_read(b, PCI_CONFIG_DATA_PORT, 4, val);
+}
+
+/* What the edu with its registers at bar still does: work (a factorial
+ * computing, a DMA running), and whether a factorial's interrupt is owed
+ * (STATUS.IRQFACT without IRQ_STATUS's factorial bit: QEMU's thread clears
+ * COMPUTING first, then raises it once it has the big lock). */
+static int qemu_edu_state(EduPlatform *b, uint64_t bar, bool *work,
+                          bool *irq_owed)
+{
+    uint64_t st, cmd, irq;
+    int rc = qemu_mem_read(b, bar + EDU_REG_STATUS, 4, &st);
+
+    if (rc == 0) {
+        rc = qemu_mem_read(b, bar + EDU_REG_DMA_CMD, 4, &cmd);
+    }
+    if (rc == 0) {
+        rc = qemu_mem_read(b, bar + EDU_REG_IRQ_STATUS, 4, &irq);
+    }
+    if (rc == 0) {
+        *work |= (st & EDU_STATUS_COMPUTING) || (cmd & EDU_DMA_CMD_RUN);
+        *irq_owed |= (st & EDU_STATUS_IRQFACT) && !(irq & EDU_IRQ_FACT);
+    }
+    return rc;
+}
+
+int backend_qemu_wait_idle(EduPlatform *b)
+{
+    QemuBackend *qb = qemu_state(b);
+    uint64_t bar[EDU_PLATFORM_MAX_EDU];
+    unsigned n = 0;
+    uint32_t latch, cmd, bar0;
+    struct timespec deadline, idle_at = {0};
+    bool idle_seen = false;
+    int rc;
+
+    /* Where the script put each edu's BAR0, the latch left as it was. */
+    rc = qemu_io_read(b, PCI_CONFIG_ADDRESS_PORT, 4, &latch);
+    for (unsigned i = 0; rc == 0 && i < qb->n_edu; i++) {
+        rc = qemu_cfg_read(b, qb->slot[i], PCI_COMMAND, &cmd);
+        if (rc == 0) {
+            rc = qemu_cfg_read(b, qb->slot[i], PCI_BASE_ADDRESS_0, &bar0);
+        }
+        bar0 &= ~(EDU_BAR0_SIZE - 1);
+        if (rc == 0 && (cmd & PCI_COMMAND_MEMORY) && bar0 &&
+            bar0 != (uint32_t)-EDU_BAR0_SIZE) {
+            bar[n++] = bar0;
+        }
+    }
+    if (rc == 0) {
+        rc = qemu_io_write(b, PCI_CONFIG_ADDRESS_PORT, latch, 4);
+    }
+    qemu_deadline(&deadline, QEMU_IDLE_MS);
+    while (rc == 0) {
+        bool work = false, irq_owed = false;
+
+        for (unsigned i = 0; rc == 0 && i < n; i++) {
+            rc = qemu_edu_state(b, bar[i], &work, &irq_owed);
+        }
+        if (rc < 0) {
+            break;
+        }
+        if (!work && !idle_seen) {
+            /* An interrupt still owed comes within QEMU_IRQ_GRACE_MS, or
+             * the guest had acknowledged it before: no longer owed. */
+            idle_seen = true;
+            qemu_deadline(&idle_at, QEMU_IRQ_GRACE_MS);
+        }
+        if (!work && (!irq_owed || qemu_ms_left(&idle_at) == 0)) {
+            break;
+        }
+        if (qemu_ms_left(&deadline) == 0) {
+            return edu_platform_fail(b, -ETIMEDOUT,
+                                     "qemu backend: the edu is still busy "
+                                     "after %d ms",
+                                     QEMU_IDLE_MS);
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
+    }
+    return rc ? rc : qemu_drain(b);
 }
 
 /* INTA#: the I/O APIC's input 11 (see the top of the file), now. */

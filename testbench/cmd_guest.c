@@ -43,6 +43,7 @@ typedef struct Guest {
     const char *record_path;
     unsigned timeout_s;
     bool quiet;
+    bool no_icount; /* guest time is the host's: for benchmarks */
     char **qemu_args; /* after -- */
     int n_qemu_args;
     char dir[64]; /* private: the qtest socket */
@@ -57,8 +58,9 @@ void guest_help(FILE *f)
           "FILE]\n"
           "                    [--machine q35] [--append TEXT] [--timeout "
           "SEC]\n"
-          "                    [--vcd FILE] [--record FILE] [--quiet] [-- QEMU "
-          "ARGS]\n"
+          "                    [--vcd FILE] [--record FILE] [--no-icount] "
+          "[--quiet]\n"
+          "                    [-- QEMU ARGS]\n"
           "\n"
           "Boots the guest image on qemu-system-x86_64 (TCG, q35, 256 MiB "
           "of memfd\n"
@@ -81,6 +83,10 @@ void guest_help(FILE *f)
           "  --vcd FILE      the view's waveforms\n"
           "  --record FILE   the guest's accesses as qtest lines (edu-tb "
           "serve)\n"
+          "  --no-icount     no -icount: the guest's clock follows the "
+          "host's (for\n"
+          "                  timing; QEMU's own edu then takes 100 ms of "
+          "it per DMA)\n"
           "  --quiet         the server counts guest errors, says less\n"
           "  -- QEMU ARGS    passed to QEMU after its own\n"
           "  -h, --help      this help\n"
@@ -227,6 +233,7 @@ static const CliOption guest_options[] = {
     CLI_VALUE("machine", guest_set_machine),
     CLI_VALUE("timeout", guest_set_timeout),
     CLI_FLAG("quiet", Guest, quiet),
+    CLI_FLAG("no-icount", Guest, no_icount),
 };
 
 static const CliCommand guest_cli = {
@@ -368,8 +375,10 @@ static void guest_qemu_argv(const Guest *g, int fd, char *bufs[4],
     argv[n++] = "-no-reboot";
     /* The guest's clock runs on instructions and jumps over idle time:
      * QEMU's own edu spends 100 ms of it on each DMA. */
-    argv[n++] = "-icount";
-    argv[n++] = "shift=auto,sleep=off";
+    if (!g->no_icount) {
+        argv[n++] = "-icount";
+        argv[n++] = "shift=auto,sleep=off";
+    }
     argv[n++] = "-object";
     argv[n++] = "memory-backend-memfd,id=mem,size=256M,share=on";
     argv[n++] = "-machine";

@@ -706,9 +706,19 @@ static int qtest_cmd_clock_step(QtestSession *s, const QtestCommand *cmd,
         if ((int64_t)ns > 0) {
             target = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
         }
-    } else if (b->ops->next_event_ns && b->ops->next_event_ns(b, &ns) == 0) {
+    } else if (b->ops->next_event_ns) {
         /* No step given: on to the view's next event, if it can tell. */
-        target = ns;
+        if (b->ops->next_event_ns(b, &ns) == 0) {
+            target = ns;
+        }
+    } else {
+        /* QEMU: until its edus are idle (their work is done). */
+        int rc = backend_wait_idle(b);
+
+        if (rc < 0) {
+            return qtest_backend_fail(s, out, rc);
+        }
+        target = b->ops->now_ns(b);
     }
     return qtest_clock_to(s, target, out);
 }
@@ -1029,7 +1039,8 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
 void qtest_help(FILE *f)
 {
     fputs("usage: edu-tb qtest [--backend NAME] [--slots LIST] [--dma-mask M]\n"
-          "                   [--enumerate] [--vcd FILE] [--quiet]\n"
+          "                   [--ram-size MIB] [--enumerate] [--vcd FILE] "
+          "[--quiet]\n"
           "\n"
           "Speaks QEMU's qtest protocol on stdin/stdout against one "
           "backend:\n"
@@ -1041,6 +1052,8 @@ void qtest_help(FILE *f)
           "(default: 4)\n"
           "  --dma-mask M    the devices' DMA address mask (default: "
           "0xfffffff)\n"
+          "  --ram-size MIB  RAM from address 0, in MiB, at most 3584 "
+          "(default: 128)\n"
           "  --enumerate     first scan bus 0, place the BARs from "
           "0xe0000000 and\n"
           "                  enable memory and bus mastering, as firmware "
@@ -1121,8 +1134,12 @@ void qtest_platform_args(const EduPlatformConfig *in, char *buf, size_t len)
         }
     }
     if (cfg.dma_mask != dflt.dma_mask && used < len) {
-        snprintf(buf + used, len - used, " --dma-mask 0x%" PRIx64,
-                 cfg.dma_mask);
+        used += (size_t)snprintf(buf + used, len - used,
+                                 " --dma-mask 0x%" PRIx64, cfg.dma_mask);
+    }
+    if (cfg.ram_size != dflt.ram_size && used < len) {
+        snprintf(buf + used, len - used, " --ram-size %" PRIu64,
+                 cfg.ram_size >> 20);
     }
 }
 
@@ -1188,10 +1205,26 @@ static int qtest_set_dma_mask(void *opts, const char *v)
     return 0;
 }
 
+static int qtest_set_ram_size(void *opts, const char *v)
+{
+    uint64_t mib;
+
+    /* Below 0xe0000000, where the PCI memory (--enumerate's BARs) is. */
+    if (!cli_u64(v, 1, 3584, &mib)) {
+        return cli_usage(&qtest_cli,
+                         "--ram-size '%s' is not a number of MiB from 1 "
+                         "to 3584",
+                         v);
+    }
+    ((QtestOptions *)opts)->cfg.ram_size = mib << 20;
+    return 0;
+}
+
 static const CliOption qtest_options[] = {
     CLI_VALUE("backend", qtest_set_backend),
     CLI_VALUE("slots", qtest_set_slots),
     CLI_VALUE("dma-mask", qtest_set_dma_mask),
+    CLI_VALUE("ram-size", qtest_set_ram_size),
     CLI_VALUE("vcd", qtest_set_vcd),
     CLI_FLAG("enumerate", QtestOptions, enumerate),
     CLI_FLAG("quiet", QtestOptions, cfg.quiet),

@@ -31,6 +31,7 @@
 
 #include "backend.h"
 #include "edu/pci_regs.h"
+#include "edu/regs.h"
 #include "mpqemu.h"
 #include "serve.h"
 
@@ -59,7 +60,16 @@ typedef struct Server {
     bool qt_warned;
     unsigned gsi;
     FILE *rec; /* --record */
-    bool busy; /* the devices still have work after the last settle */
+    /* For the record: what the guest wrote to BAR0 (its writable bits)
+     * and to the DMA registers, and the device->RAM DMA the last access
+     * started (rec_dma_len 0: none). */
+    uint32_t rec_bar0;
+    uint64_t rec_dma[3]; /* source, destination, count */
+    uint64_t rec_dma_to;
+    uint64_t rec_dma_len;
+    bool rec_worked;  /* the last settle ran the devices' work */
+    bool rec_started; /* the last access may start work (FACT, DMA_CMD) */
+    bool busy;        /* the devices still have work after the last settle */
     bool failed;
 } Server;
 
@@ -363,6 +373,7 @@ static int serve_settle(Server *s)
     if (s->rec && p->ops->now_ns(p) > start) {
         fprintf(s->rec, "clock_step %" PRIu64 "\n# OK %" PRIu64 "\n",
                 p->ops->now_ns(p) - start, p->ops->now_ns(p));
+        s->rec_worked = true;
     }
     return 0;
 }
@@ -398,6 +409,13 @@ static int serve_cfg_cycle(Server *s, bool write, uint32_t addr, unsigned len,
     }
     if (rc < 0) {
         return serve_view_failed(s, "a configuration cycle");
+    }
+    if (s->rec && write && (addr & 0xfc) == PCI_BASE_ADDRESS_0) {
+        /* Where BAR0 is (its low 20 bits are 0: 1 MiB, memory). */
+        unsigned sh = 8 * (addr & 3);
+        uint32_t m = (len == 4 ? 0xffffffffu : ((1u << 8 * len) - 1)) << sh;
+
+        s->rec_bar0 = (s->rec_bar0 & ~m) | ((*val << sh) & m);
     }
     if (s->rec) {
         fprintf(s->rec, "outl 0x%x 0x%x\n", PCI_CONFIG_ADDRESS_PORT, cf8);
@@ -466,6 +484,93 @@ static uint64_t serve_config(Server *s, bool write, const MpqemuMsg *msg)
     return write ? 0 : serve_cfg_hide_msi(c.addr, (unsigned)c.len, val);
 }
 
+/* Guest RAM as a qtest request's hex data: "0x" and two digits a byte. */
+static void serve_record_hex(Server *s, uint64_t addr, uint64_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    fputs("0x", s->rec);
+    for (uint64_t i = 0; i < len; i++) {
+        fputc(digits[s->ram[addr + i] >> 4], s->rec);
+        fputc(digits[s->ram[addr + i] & 15], s->rec);
+    }
+}
+
+/* A BAR write, for the record: the DMA registers it sets, and when it
+ * starts a DMA from RAM, the bytes that DMA reads, written to RAM first
+ * (the replay's RAM has only what the record puts there).  A DMA to RAM
+ * is noted, so that the bytes it wrote follow it (serve_record_after).
+ * Edu's rules for a DMA (docs/registers.md) are not checked here: RAM
+ * written with what it holds changes nothing, so a DMA the device then
+ * refuses costs only a line. */
+static void serve_record_dma(Server *s, uint64_t addr, uint64_t val,
+                             unsigned size)
+{
+    uint64_t bar = s->rec_bar0 & ~(uint64_t)(EDU_BAR0_SIZE - 1);
+    uint64_t mask = s->pcfg.dma_mask ? s->pcfg.dma_mask : EDU_DMA_MASK_DEFAULT;
+    uint64_t off = addr - bar, ram, len;
+    unsigned reg;
+
+    s->rec_dma_len = 0;
+    if (bar && addr == bar + EDU_REG_FACT && size == 4) {
+        s->rec_started = true;
+    }
+    if (!bar || addr < bar || off >= EDU_REG_DMA_CMD + 8 ||
+        off < EDU_REG_DMA_SRC || (size != 4 && size != 8)) {
+        return;
+    }
+    reg = (unsigned)(off - EDU_REG_DMA_SRC) / 8;
+    if (reg < 3) {
+        /* A half at a time (4 bytes), or whole. */
+        unsigned sh = off % 8 ? 32 : 0;
+        uint64_t m = size == 8 ? UINT64_MAX : 0xffffffffull << sh;
+
+        s->rec_dma[reg] = (s->rec_dma[reg] & ~m) | ((val << sh) & m);
+        return;
+    }
+    if (off != EDU_REG_DMA_CMD || !(val & EDU_DMA_CMD_RUN)) {
+        return;
+    }
+    s->rec_started = true;
+    ram = s->rec_dma[val & EDU_DMA_CMD_TO_RAM ? 1 : 0] & mask;
+    len = s->rec_dma[2];
+    if (len == 0 || len > EDU_DMA_BUF_SIZE || ram >= SERVE_RAM_SIZE ||
+        len > SERVE_RAM_SIZE - ram) {
+        return; /* not a DMA the device does */
+    }
+    if (val & EDU_DMA_CMD_TO_RAM) {
+        s->rec_dma_to = ram;
+        s->rec_dma_len = len;
+        return;
+    }
+    fprintf(s->rec, "write 0x%" PRIx64 " 0x%" PRIx64 " ", ram, len);
+    serve_record_hex(s, ram, len);
+    fputc('\n', s->rec);
+}
+
+/* For the record, after an access that may start work (a write to FACT,
+ * or to DMA_CMD with RUN) or that ran some: a bare clock_step (on a view
+ * nothing is left, so it answers the same time; on QEMU's edu, whose
+ * thread and timer run in real time, edu-tb qtest waits there until the
+ * work is done), then the bytes a DMA to RAM wrote, as read back. */
+static void serve_record_after(Server *s)
+{
+    uint64_t now = s->view->ops->now_ns(s->view);
+
+    if (s->rec_worked || s->rec_started) {
+        fprintf(s->rec, "clock_step\n# OK %" PRIu64 "\n", now);
+        if (s->rec_dma_len && s->rec_worked) { /* it ran */
+            fprintf(s->rec, "read 0x%" PRIx64 " 0x%" PRIx64 "\n# OK ",
+                    s->rec_dma_to, s->rec_dma_len);
+            serve_record_hex(s, s->rec_dma_to, s->rec_dma_len);
+            fputc('\n', s->rec);
+        }
+    }
+    s->rec_worked = false;
+    s->rec_started = false;
+    s->rec_dma_len = 0;
+}
+
 static uint64_t serve_bar(Server *s, bool write, const MpqemuMsg *msg)
 {
     EduPlatform *p = s->view;
@@ -495,6 +600,9 @@ static uint64_t serve_bar(Server *s, bool write, const MpqemuMsg *msg)
                   write ? "write" : "read", b.addr);
         return write ? 0 : UINT64_MAX;
     }
+    if (s->rec && write) {
+        serve_record_dma(s, b.addr, b.val, b.size);
+    }
     /* Anything else is the view's to decode: its BAR0 where the guest put
      * it, a master abort elsewhere. */
     rc = write ? p->ops->mem_write(p, b.addr, b.val, b.size)
@@ -518,16 +626,29 @@ static uint64_t serve_bar(Server *s, bool write, const MpqemuMsg *msg)
 /* The record from its start: its header, nothing else. */
 static void serve_record_start(Server *s)
 {
+    char slots[32] = "";
+
     fflush(s->rec);
     if (ftruncate(fileno(s->rec), 0) < 0) {
         serve_log("--record: %s", strerror(errno));
     }
     rewind(s->rec);
+    if (s->cfg->slot != 4) {
+        snprintf(slots, sizeof(slots), " --slots %u", s->cfg->slot);
+    }
     fprintf(s->rec,
             "# edu-tb serve --backend %s: the guest's accesses since the "
-            "last\n# device reset, for edu-tb qtest --backend %s; '# OK' "
-            "lines are the\n# answers the view gave.\n",
-            s->cfg->backend, s->cfg->backend);
+            "last\n# device reset, for edu-tb qtest --backend VIEW "
+            "--ram-size %llu%s\n# (VIEW: any, qemu too); '# OK' lines "
+            "are the answers the view gave,\n# '# INTx N' its INTA# "
+            "changing during the request before.\n",
+            s->cfg->backend, SERVE_RAM_SIZE >> 20, slots);
+    fputs("irq_intercept_in ioapic\n", s->rec);
+    s->rec_bar0 = 0;
+    memset(s->rec_dma, 0, sizeof(s->rec_dma));
+    s->rec_dma_len = 0;
+    s->rec_worked = false;
+    s->rec_started = false;
 }
 
 /* DEVICE_RESET: a new view, as at power-on; the RAM stays the guest's. */
@@ -536,15 +657,15 @@ static void serve_reset(Server *s)
     backend_close(s->view);
     s->view = NULL;
     s->busy = false;
-    if (s->rec) {
-        serve_record_start(s); /* what came before is another device's */
-    }
     if (serve_view_open(s) < 0) {
         s->failed = true;
         return;
     }
     /* QEMU's main loop waits for our answer: no waiting on qtest. */
     serve_update_intx(s, false);
+    if (s->rec) {
+        serve_record_start(s); /* what came before is another device's */
+    }
 }
 
 /* One message: its answer, if it wants one. */
@@ -588,6 +709,9 @@ static void serve_message(Server *s, MpqemuMsg *msg)
         /* Pending work done and INTx set before QEMU's vCPU goes on. */
         if (serve_settle(s) == 0) {
             serve_update_intx(s, true);
+            if (s->rec) {
+                serve_record_after(s);
+            }
         }
     }
     if (!s->failed && mpqemu_wants_reply(msg->cmd) &&

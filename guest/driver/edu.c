@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include <edu/regs.h>
@@ -267,6 +268,40 @@ static int edu_dma(struct edu_dev *edu, bool to_dev, void __user *argp)
 	return 0;
 }
 
+/*
+ * EDU_IOC_BENCH_MMIO: reads the ID register b.reads times, each between
+ * two ktime_get_ns() (the guest's clock), and hands the times out.
+ */
+static long edu_bench_mmio(struct edu_dev *edu, void __user *argp)
+{
+	struct edu_bench_mmio b;
+	u64 *times, t0;
+	u32 i;
+	long ret = 0;
+
+	if (copy_from_user(&b, argp, sizeof(b)))
+		return -EFAULT;
+	if (!b.reads || b.reads > EDU_BENCH_MAX_READS)
+		return -EINVAL;
+	times = kvmalloc_array(b.reads, sizeof(*times), GFP_KERNEL);
+	if (!times)
+		return -ENOMEM;
+	b.bad = 0;
+	for (i = 0; i < b.reads; i++) {
+		t0 = ktime_get_ns();
+		b.bad += edu_readl(edu, EDU_REG_ID) != EDU_ID_VALUE;
+		times[i] = ktime_get_ns() - t0;
+		if (!(i % 1024))
+			cond_resched();
+	}
+	if (copy_to_user(u64_to_user_ptr(b.times), times,
+			 (size_t)b.reads * sizeof(*times)) ||
+	    copy_to_user(argp, &b, sizeof(b)))
+		ret = -EFAULT;
+	kvfree(times);
+	return ret;
+}
+
 static long edu_ioctl_locked(struct edu_dev *edu, unsigned int cmd,
 			     void __user *argp)
 {
@@ -306,6 +341,8 @@ static long edu_ioctl_locked(struct edu_dev *edu, unsigned int cmd,
 		if (copy_to_user(argp, &cnt, sizeof(cnt)))
 			return -EFAULT;
 		return 0;
+	case EDU_IOC_BENCH_MMIO:
+		return edu_bench_mmio(edu, argp);
 	}
 	return -ENOTTY;
 }

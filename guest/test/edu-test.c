@@ -5,6 +5,7 @@
  *   edu-test [--dev /dev/edu0] [--seed N] [--dma-rounds N] [--timeout]
  *            [--unbind]
  *   edu-test [--dev /dev/edu0] --counters
+ *   edu-test [--dev /dev/edu0] --bench [--bench-reads N] [--bench-seconds S]
  *
  * Identity, liveness, factorials 0..20, DMA round trips of random sizes
  * and offsets with their contents compared, the driver's interrupt counters
@@ -14,7 +15,7 @@
  * the driver's timeout (QEMU's edu: 0.2 s; far longer on a clocked view).
  * --unbind adds, last, an unbind of the
  * PCI device with a file open and a bind again. --counters prints the
- * driver's interrupt counters instead.
+ * driver's interrupt counters instead. --bench measures instead (below).
  *
  * Written in the kernel's style, like the driver and the uapi header it
  * shares (tools/testing/selftests does the same).
@@ -502,12 +503,115 @@ static void test_unbind(const char *dev, const char *name)
 	close(fd);
 }
 
+/*
+ * --bench: figures, not checks. The MMIO round trip: @reads 4-byte reads
+ * of the ID register by the driver (EDU_IOC_BENCH_MMIO; BAR0 cannot be
+ * mapped from sysfs while the driver holds it), each timed with
+ * ktime_get_ns (the guest's clock: it follows the host's only when QEMU
+ * runs without -icount); then DMA round trips of dma_size
+ * bytes (to the device and back through the driver) for @seconds. Lines
+ * "edu-bench: ... begin" / "end" mark each phase, flushed at once, so
+ * that a host reading the console can time them with its own clock.
+ */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void bench_mmio(int fd, unsigned long reads)
+{
+	struct edu_bench_mmio b = { .reads = reads };
+	uint64_t *t, sum = 0;
+	unsigned long i;
+	int err;
+
+	t = calloc(reads ? reads : 1, sizeof(*t));
+	if (!check(t, "bench: memory for the times", "%s", strerror(errno)))
+		return;
+	b.times = (uintptr_t)t;
+	printf("edu-bench: mmio begin\n");
+	fflush(stdout);
+	err = xioctl(fd, EDU_IOC_BENCH_MMIO, &b);
+	printf("edu-bench: mmio end\n");
+	if (check(!err && !b.bad, "bench: every ID read 0x010000ed",
+		  "errno %d, %" PRIu32 " bad", err, b.bad)) {
+		for (i = 0; i < reads; i++)
+			sum += t[i];
+		qsort(t, reads, sizeof(*t), cmp_u64);
+		printf("edu-bench: mmio reads %lu p50_ns %" PRIu64
+		       " p99_ns %" PRIu64 " mean_ns %" PRIu64
+		       " (guest ktime_get_ns)\n", reads, t[reads / 2],
+		       t[reads * 99 / 100], sum / reads);
+	}
+	free(t);
+}
+
+static void bench_dma(int fd, uint32_t size, unsigned int seconds)
+{
+	static uint8_t out[EDU_DMA_BUF_SIZE], in[EDU_DMA_BUF_SIZE];
+	uint64_t start, end, n = 0;
+	int err = 0;
+
+	memset(out, 0x5a, sizeof(out));
+	printf("edu-bench: dma begin\n");
+	fflush(stdout);
+	start = now_ns();
+	end = start + (uint64_t)seconds * 1000000000u;
+	do {
+		err = dma(fd, EDU_IOC_DMA_TO_DEV, out, 0, size);
+		if (!err)
+			err = dma(fd, EDU_IOC_DMA_FROM_DEV, in, 0, size);
+		if (err)
+			break;
+		n++;
+	} while (n < 5 || now_ns() < end);
+	end = now_ns();
+	printf("edu-bench: dma end\n");
+	printf("edu-bench: dma round_trips %" PRIu64 " bytes %" PRIu32
+	       " ns %" PRIu64 " (guest CLOCK_MONOTONIC)\n", n, size,
+	       end - start);
+	check(!err && !memcmp(out, in, size), "bench: DMA round trips",
+	      "errno %d", err);
+}
+
+static int run_bench(const char *dev, unsigned long reads,
+		     unsigned int seconds)
+{
+	struct edu_counters c;
+	int fd;
+
+	fd = open(dev, O_RDWR);
+	if (check(fd >= 0, "bench: open the device", "%s: %s", dev,
+		  strerror(errno))) {
+		bench_mmio(fd, reads);
+		if (check(!get_counters(fd, &c), "bench: counters", "%s",
+			  strerror(errno)))
+			bench_dma(fd, c.dma_size, seconds);
+		close(fd);
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [--dev PATH] [--seed N] [--dma-rounds N] [--timeout] [--unbind]\n",
 		prog);
 	fprintf(stderr, "       %s [--dev PATH] --counters\n", prog);
+	fprintf(stderr,
+		"       %s [--dev PATH] --bench [--bench-reads N] [--bench-seconds S]\n",
+		prog);
 	exit(2);
 }
 
@@ -548,7 +652,9 @@ int main(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL);
 	int64_t proc0, proc1;
 	bool excl0 = false, excl1 = false, counters = false, unbind = false;
-	bool timeout = false;
+	bool timeout = false, bench = false;
+	unsigned long bench_reads = 100000;
+	unsigned int bench_seconds = 3;
 	int i, fd, err;
 
 	for (i = 1; i < argc; i++) {
@@ -564,11 +670,19 @@ int main(int argc, char **argv)
 			unbind = true;
 		else if (!strcmp(argv[i], "--timeout"))
 			timeout = true;
+		else if (!strcmp(argv[i], "--bench"))
+			bench = true;
+		else if (!strcmp(argv[i], "--bench-reads") && i + 1 < argc)
+			bench_reads = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--bench-seconds") && i + 1 < argc)
+			bench_seconds = strtoul(argv[++i], NULL, 0);
 		else
 			print_usage(argv[0]);
 	}
 	if (counters)
 		return print_counters(dev);
+	if (bench)
+		return run_bench(dev, bench_reads, bench_seconds);
 	rng_state = seed ? seed : 1;
 	printf("INFO edu-test on %s, seed %" PRIu64 "\n", dev, seed);
 	printf("INFO replay: %s --dev %s --seed %" PRIu64 " --dma-rounds %u\n",

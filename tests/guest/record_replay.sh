@@ -18,13 +18,10 @@ if [ $rc -ne 0 ]; then
     cat "$dir/proxy.out"
     exit 1
 fi
-# Each request's answer: the '# OK' line after it, else a bare OK.
-awk '/^# OK/ { sub(/^# /, ""); a[n - 1] = $0; next }
-     /^#/ { next }
-     { a[n++] = "OK" }
-     END { for (i = 0; i < n; i++) print a[i] }' "$dir/rec.qtest" \
-    > "$dir/want"
-"$tb" qtest --backend "$view" --quiet < "$dir/rec.qtest" > "$dir/got" || exit 1
+# Each request's answer, interrupt lines included (record_answers.awk).
+awk -f "$(dirname "$0")/record_answers.awk" "$dir/rec.qtest" > "$dir/want"
+"$tb" qtest --backend "$view" --ram-size 256 --quiet < "$dir/rec.qtest" \
+    > "$dir/got" || exit 1
 if ! diff "$dir/want" "$dir/got" > "$dir/diff"; then
     echo "record_replay $view: the replay differs (want < > got):"
     head -20 "$dir/diff"

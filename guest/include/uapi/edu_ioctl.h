@@ -66,6 +66,20 @@ struct edu_counters {
 	__u32 reserved;
 };
 
+/**
+ * struct edu_bench_mmio - EDU_IOC_BENCH_MMIO: the MMIO round trip, timed
+ * @times:	user address of @reads __u64: each read's time in ns
+ * @reads:	1..EDU_BENCH_MAX_READS 4-byte reads of the ID register
+ * @bad:	out: how many did not read the ID
+ */
+struct edu_bench_mmio {
+	__u64 times;
+	__u32 reads;
+	__u32 bad;
+};
+
+#define EDU_BENCH_MAX_READS	1000000
+
 /* Read the identification register (0x010000ed for edu 1.0). */
 #define EDU_IOC_GET_ID		_IOR(EDU_IOC_MAGIC, 0x00, __u32)
 /* Write the value to the liveness register, return what it reads back. */
@@ -78,5 +92,8 @@ struct edu_counters {
 #define EDU_IOC_DMA_FROM_DEV	_IOW(EDU_IOC_MAGIC, 0x04, struct edu_dma)
 /* Read the interrupt counters (and the IRQ, MSI and dma_size). */
 #define EDU_IOC_GET_COUNTERS	_IOR(EDU_IOC_MAGIC, 0x05, struct edu_counters)
+/* A benchmark: reads of the ID register, each timed with ktime_get_ns. */
+#define EDU_IOC_BENCH_MMIO	\
+	_IOWR(EDU_IOC_MAGIC, 0x06, struct edu_bench_mmio)
 
 #endif /* _UAPI_EDU_IOCTL_H */
