@@ -96,15 +96,35 @@ void guest_help(FILE *f)
           f);
 }
 
+/* A count at 'p' followed by 'word' ("N passed, "): true with *n, and
+ * *after past the word. */
+static bool guest_count(const char *p, const char *word, unsigned *n,
+                        const char **after)
+{
+    char *end;
+    unsigned long v;
+
+    if (!isdigit((unsigned char)*p)) {
+        return false;
+    }
+    errno = 0;
+    v = strtoul(p, &end, 10);
+    if (errno || v > UINT_MAX || strncmp(end, word, strlen(word)) != 0) {
+        return false;
+    }
+    *n = (unsigned)v;
+    *after = end + strlen(word);
+    return true;
+}
+
 bool guest_verdict(const char *line, unsigned *passed, unsigned *failed)
 {
     for (const char *p = line; *p; p++) {
-        int end = 0;
+        const char *rest;
 
-        if (isdigit((unsigned char)*p) &&
-            (p == line || !isdigit((unsigned char)p[-1])) &&
-            sscanf(p, "%u passed, %u failed%n", passed, failed, &end) == 2 &&
-            end > 0) {
+        if ((p == line || !isdigit((unsigned char)p[-1])) &&
+            guest_count(p, " passed, ", passed, &rest) &&
+            guest_count(rest, " failed", failed, &rest)) {
             return true;
         }
     }
@@ -344,7 +364,12 @@ static int guest_qtest_listen(Guest *g)
         return -1;
     }
     snprintf(g->sock_path, sizeof(g->sock_path), "%s/qtest.sock", g->dir);
-    strcpy(sa.sun_path, g->sock_path);
+    if (strlen(g->sock_path) >= sizeof(sa.sun_path)) {
+        fprintf(stderr, "edu-tb guest: %s is too long for a socket\n",
+                g->sock_path);
+        return -1;
+    }
+    memcpy(sa.sun_path, g->sock_path, strlen(g->sock_path) + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
         listen(fd, 1) < 0) {

@@ -14,7 +14,7 @@
 #include "mpqemu.h"
 
 /* Room for more fds than any message has, to tell "too many" from lost. */
-#define MPQEMU_FD_ROOM (2 * MPQEMU_MAX_FDS)
+#define MPQEMU_FD_ROOM ((size_t)2 * MPQEMU_MAX_FDS)
 
 static const char *const mpqemu_names[MPQEMU_CMD_MAX] = {
     "SYNC_SYSMEM", "RET",      "PCI_CFGWRITE", "PCI_CFGREAD",

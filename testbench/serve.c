@@ -738,7 +738,7 @@ static int serve_qt_listen(Server *s, const char *path)
         serve_log("--qtest-socket: '%s' is too long for a socket", path);
         return -ENAMETOOLONG;
     }
-    strcpy(sa.sun_path, path);
+    memcpy(sa.sun_path, path, strlen(path) + 1); /* fits: checked above */
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
         s->qt_made = true;
