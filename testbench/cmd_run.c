@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "cmd_run.h"
+#include "cover_platform.h"
 #include "lockstep.h"
 #include "output.h"
 #include "scenarios.h"
@@ -28,6 +29,8 @@ typedef struct RunOptions {
     bool several;    /* more than one scenario: a VCD each */
     bool quiet;
     bool verbose;
+    const char *coverage; /* --coverage FILE */
+    Cover *cov;           /* its bins, NULL without */
 } RunOptions;
 
 typedef struct RunTally {
@@ -42,7 +45,7 @@ void run_help(FILE *f)
 {
     fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
           "[--quiet]\n"
-          "                  [--verbose]\n"
+          "                  [--verbose] [--coverage FILE]\n"
           "\n"
           "Runs the named scenarios (all of them when none is named), each "
           "on a fresh\n"
@@ -67,6 +70,8 @@ void run_help(FILE *f)
           "report (the error\n"
           "                  scenarios cause some on purpose)\n"
           "  --verbose       after a FAIL line, every failed check\n"
+          "  --coverage FILE add the functional coverage bins hit to FILE\n"
+          "                  (docs/coverage.md)\n"
           "  -h, --help      this help\n"
           "\n"
           "On the qemu backend (QEMU 7.2) the scenarios that abort it are "
@@ -170,6 +175,10 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
         t->stopped = true;
         return;
     }
+    if (b) {
+        b = cover_platform_wrap(b, opt->cov, &cfg);
+        snprintf(err, sizeof(err), "out of memory");
+    }
     if (!b) {
         printf("FAIL %s: %s\n", s->name, err);
         t->failed++;
@@ -257,7 +266,17 @@ static int run_add_scenario(void *args_, const char *name)
     return 0;
 }
 
+static int run_set_coverage(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--coverage needs a file name");
+    }
+    ((RunArgs *)args)->opt.coverage = v;
+    return 0;
+}
+
 static const CliOption run_options[] = {
+    CLI_VALUE("coverage", run_set_coverage),
     CLI_VALUE("backend", run_set_backend),
     CLI_VALUE("vcd", run_set_vcd),
     CLI_FLAG("quiet", RunArgs, opt.quiet),
@@ -353,8 +372,18 @@ int run_main(int argc, char **argv)
         free(chosen);
         return 1;
     }
+    Cover cov;
+
+    if (opt.coverage && cover_session_start(&cov, "run", opt.coverage)) {
+        free(chosen);
+        return 1;
+    }
+    opt.cov = opt.coverage ? &cov : NULL;
     for (size_t i = 0; i < n && !tally.stopped; i++) {
         run_one(chosen[i], &opt, &tally);
+    }
+    if (opt.coverage && cover_session_end(&cov, "run", opt.coverage)) {
+        tally.failed++;
     }
     if (!tally.stopped) {
         printf("%u passed, %u failed, %u skipped\n", tally.passed,

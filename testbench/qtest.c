@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cover_platform.h"
 #include "driver.h"
 #include "hex.h"
 #include "output.h"
@@ -1029,7 +1030,8 @@ int qtest_serve(QtestSession *s, int in_fd, FILE *out)
 void qtest_help(FILE *f)
 {
     fputs("usage: edu-tb qtest [--backend NAME] [--slots LIST] [--dma-mask M]\n"
-          "                   [--enumerate] [--vcd FILE] [--quiet]\n"
+          "                   [--enumerate] [--vcd FILE] [--quiet] "
+          "[--coverage FILE]\n"
           "\n"
           "Speaks QEMU's qtest protocol on stdin/stdout against one "
           "backend:\n"
@@ -1048,6 +1050,8 @@ void qtest_help(FILE *f)
           "                  (what it did goes to stderr)\n"
           "  --vcd FILE      write the view's waveforms to FILE\n"
           "  --quiet         count guest errors instead of printing them\n"
+          "  --coverage FILE add the functional coverage bins hit to FILE\n"
+          "                  (docs/coverage.md)\n"
           "  -h, --help      this help\n"
           "\n"
           "requests:\n",
@@ -1131,6 +1135,7 @@ typedef struct QtestOptions {
     const char *name; /* the backend */
     EduPlatformConfig cfg;
     bool enumerate;
+    const char *coverage; /* --coverage FILE */
 } QtestOptions;
 
 static int qtest_set_backend(void *opts, const char *v)
@@ -1188,7 +1193,17 @@ static int qtest_set_dma_mask(void *opts, const char *v)
     return 0;
 }
 
+static int qtest_set_coverage(void *opts, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&qtest_cli, "%s", "--coverage needs a file name");
+    }
+    ((QtestOptions *)opts)->coverage = v;
+    return 0;
+}
+
 static const CliOption qtest_options[] = {
+    CLI_VALUE("coverage", qtest_set_coverage),
     CLI_VALUE("backend", qtest_set_backend),
     CLI_VALUE("slots", qtest_set_slots),
     CLI_VALUE("dma-mask", qtest_set_dma_mask),
@@ -1210,6 +1225,7 @@ int qtest_main(int argc, char **argv)
     const char *name;
     bool enumerate;
     QtestSession session;
+    Cover cov;
     EduPlatform *b;
     char err[4400];
     int rc = cli_parse(&qtest_cli, argc, argv, &opt);
@@ -1229,18 +1245,31 @@ int qtest_main(int argc, char **argv)
         fprintf(stderr, "edu-tb qtest: --vcd: %s\n", err);
         return 1;
     }
+    if (opt.coverage && cover_session_start(&cov, "qtest", opt.coverage)) {
+        return 1;
+    }
     b = backend_open(name, &cfg, err, sizeof(err));
+    if (b && opt.coverage) {
+        b = cover_platform_wrap(b, &cov, &cfg);
+        snprintf(err, sizeof(err), "out of memory");
+    }
     if (!b) {
         fprintf(stderr, "edu-tb qtest: %s\n", err);
+        if (opt.coverage) {
+            cover_fini(&cov);
+        }
         return 1;
     }
-    if (enumerate && qtest_enumerate(b) < 0) {
-        backend_close(b);
-        return 1;
-    }
-    if (qtest_session_init(&session, b) < 0) {
+    rc = enumerate ? qtest_enumerate(b) : 0;
+    if (rc == 0 && qtest_session_init(&session, b) < 0) {
         fprintf(stderr, "edu-tb qtest: out of memory\n");
+        rc = -ENOMEM;
+    }
+    if (rc < 0) {
         backend_close(b);
+        if (opt.coverage) {
+            cover_fini(&cov);
+        }
         return 1;
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -1255,5 +1284,8 @@ int qtest_main(int argc, char **argv)
     }
     qtest_session_fini(&session);
     backend_close(b);
+    if (opt.coverage && cover_session_end(&cov, "qtest", opt.coverage)) {
+        rc = -EIO;
+    }
     return rc < 0 || session.backend_errors ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cover.h"
 #include "lockstep.h"
 
 typedef struct RandomConfig {
@@ -23,8 +24,13 @@ typedef struct RandomConfig {
     const unsigned *edu_slot;   /* ... and their slots */
     uint64_t dma_mask;          /* the platform's (EduPlatformConfig.dma_mask;
                                  * 0: the default, 2^28 - 1) */
-    bool beyond_qemu72;         /* also what aborts QEMU 7.2: DMAs whose
-                                 * buffer side ends at 0x41000 */
+    bool beyond_qemu72;         /* also what aborts QEMU 7.2 or differs
+                                 * from it by design: DMAs of 0 bytes,
+                                 * out of range or ending at 0x41000, an
+                                 * operand written while computing, reads
+                                 * where BAR0 no longer decodes */
+    Cover *cover;               /* non-NULL: aim at its holes half the
+                                 * time (--until-covered) */
 } RandomConfig;
 
 /* A dma_mask for a seed's platform: the default or 2^k - 1, k from 21
