@@ -583,7 +583,7 @@ static void act_dma(Rnd *r)
         w.pos = rnd_chance(r, 50) ? COV_POS_BEYOND : COV_POS_WRAPPING;
     } else if (r->cfg->beyond_qemu72 && rnd_chance(r, 5)) {
         w.count = COV_CNT_0;
-    } else if (rnd_chance(r, 5)) {
+    } else if (r->cfg->beyond_qemu72 && rnd_chance(r, 5)) {
         w.busy = (int)rnd_below(r, 4);
     }
     rnd_dma(r, &w);
@@ -949,6 +949,9 @@ static bool rnd_aim(Rnd *r)
             }
             continue;
         case COV_DMA_BUSY:
+            if (qemu) {
+                continue; /* when RUN clears differs by view there */
+            }
             w.busy = (int)a;
             if (dma_ok && rnd_dma(r, &w)) {
                 return true;

@@ -27,7 +27,8 @@ typedef struct RandomConfig {
     bool beyond_qemu72;         /* also what aborts QEMU 7.2 or differs
                                  * from it by design: DMAs of 0 bytes,
                                  * out of range or ending at 0x41000, an
-                                 * operand written while computing, reads
+                                 * operand written while computing, DMA
+                                 * registers written while it runs, reads
                                  * where BAR0 no longer decodes */
     Cover *cover;               /* non-NULL: aim at its holes half the
                                  * time (--until-covered) */
