@@ -211,6 +211,11 @@ static void act_config_write(Rnd *r)
     }
     rnd_config_cycle(r, PCI_CONFIG_ENABLE | d->devfn << 8 | (off & 0xfc),
                      off & 3, size, true, val);
+    if (rnd_chance(r, 50)) {
+        /* Read back, as a driver checks what it wrote. */
+        rnd_config_cycle(r, PCI_CONFIG_ENABLE | d->devfn << 8 | (off & 0xfc),
+                         off & 3, size, false, 0);
+    }
 }
 
 /* Sizes BAR0 like firmware, or moves it within the window. */
@@ -315,12 +320,30 @@ static void act_reg_write(Rnd *r)
         off = rnd_reg_offset(r, size);
     } while (rnd_starts_work(off, size));
     drv_write(r->ls, d->bar0 + off, rnd_value(r, size), size);
+    if (rnd_chance(r, 50)) {
+        /* Read back, as a driver checks what it wrote. */
+        drv_read(r->ls, d->bar0 + (off & ~3ull), rnd_chance(r, 50) ? 4 : 8);
+    }
+}
+
+/* The liveness check of a probe: a value written, its inverse read. */
+static void act_liveness(Rnd *r)
+{
+    RndDevice *d = rnd_device(r);
+
+    drv_write(r->ls, d->bar0 + EDU_REG_LIVENESS, rnd_value(r, 4), 4);
+    drv_read(r->ls, d->bar0 + EDU_REG_LIVENESS, 4);
 }
 
 static void rnd_irq_status(Rnd *r, RndDevice *d)
 {
     drv_read(r->ls, d->bar0 + EDU_REG_IRQ_STATUS, 4);
-    drv_cfg_read(r->ls, d->devfn, PCI_STATUS, 2);
+    /* STATUS alone, or with COMMAND in one DWORD. */
+    if (rnd_chance(r, 50)) {
+        drv_cfg_read(r->ls, d->devfn, PCI_STATUS, 2);
+    } else {
+        drv_cfg_read(r->ls, d->devfn, PCI_COMMAND, 4);
+    }
 }
 
 static void rnd_maybe_ack(Rnd *r, RndDevice *d)
@@ -564,7 +587,10 @@ static bool rnd_dma(Rnd *r, const RndDma *want)
                  RND_WAIT_NS, NULL);
     drv_read(r->ls, d->bar0 + EDU_REG_DMA_CMD, 8);
     if (to_ram && len) {
-        drv_read_buf(r->ls, ram, r->buf, len);
+        /* With a byte either side: nothing else may change. */
+        bool guard = len + 2 <= OP_BUF_MAX;
+
+        drv_read_buf(r->ls, ram - guard, r->buf, len + 2 * guard);
     }
     rnd_irq_status(r, d);
     rnd_maybe_ack(r, d);
@@ -974,7 +1000,7 @@ static const RndAction rnd_actions[] = {
     {act_reg_read, 20},    {act_reg_write, 14},    {act_factorial, 6},
     {act_dma, 4},          {act_irq, 6},           {act_msi, 4},
     {act_ram, 10},         {act_intx_mask, 4},     {act_config_any, 8},
-    {act_decode_off, 1},   {act_fact_busy, 1},
+    {act_decode_off, 1},   {act_fact_busy, 1},     {act_liveness, 2},
 };
 
 static const RndAction *rnd_pick(Rnd *r)
