@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages a job needs, and only the missing ones.
-#   scripts/deps.sh build|run|test
+#   scripts/deps.sh build|run|test|coverage
 # Quick when everything is there: it asks dpkg first and runs apt-get only
 # for what is missing (after one 'apt-get update').
 set -euo pipefail
@@ -10,14 +10,18 @@ set -euo pipefail
 build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # The main job also drives QEMU's own edu, the reference.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86)
-# The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
+# The coverage report (scripts/coverage.sh): cmocka for the unit tests,
+# lcov (genhtml) for the C model's gcov data and the RTL's.
+coverage_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov)
+# The tests also use cmocka, lcov (scripts/coverage.sh), Icarus Verilog
+# (the RTL compiles there too)
 # and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
 # The Linux guest (scripts/guest-image.sh): Debian's kernel and its
 # headers for the driver, libc6-dev for the static test program,
 # busybox-static and cpio for the initramfs.
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov iverilog yosys clang
     libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db linux-image-amd64
     linux-headers-amd64 libc6-dev busybox-static cpio)
 
@@ -25,8 +29,9 @@ case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
 run) want=("${run_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
+coverage) want=("${coverage_pkgs[@]}") ;;
 *)
-    echo "usage: $0 build|run|test" >&2
+    echo "usage: $0 build|run|test|coverage" >&2
     exit 2
     ;;
 esac
