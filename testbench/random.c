@@ -520,7 +520,7 @@ static bool rnd_dma(Rnd *r, const RndDma *want)
                    (irq ? EDU_DMA_CMD_IRQ : 0);
     unsigned size = rnd_chance(r, 50) ? 4 : 8;
     int pos = want->pos;
-    bool in_range;
+    bool in_range, guard;
     unsigned len;
 
     if (want->count != RND_ANY) {
@@ -564,9 +564,12 @@ static bool rnd_dma(Rnd *r, const RndDma *want)
     }
     r->dmas++;
     len = in_range ? (unsigned)count : (unsigned)rnd_below(r, 64);
-    if (!to_ram && len) {
-        rnd_fill(r, r->buf, len);
-        drv_write_buf(r->ls, ram, r->buf, len);
+    guard = len + 2 <= OP_BUF_MAX;
+    if (len) {
+        /* The data, or what it lands on, with a random byte either side
+         * that must stay as it is. */
+        rnd_fill(r, r->buf, len + 2 * guard);
+        drv_write_buf(r->ls, ram - guard, r->buf, len + 2 * guard);
     }
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_SRC, to_ram ? buf : ram_dev, size);
     drv_write(r->ls, d->bar0 + EDU_REG_DMA_DST, to_ram ? ram_dev : buf, size);
@@ -587,9 +590,6 @@ static bool rnd_dma(Rnd *r, const RndDma *want)
                  RND_WAIT_NS, NULL);
     drv_read(r->ls, d->bar0 + EDU_REG_DMA_CMD, 8);
     if (to_ram && len) {
-        /* With a byte either side: nothing else may change. */
-        bool guard = len + 2 <= OP_BUF_MAX;
-
         drv_read_buf(r->ls, ram - guard, r->buf, len + 2 * guard);
     }
     rnd_irq_status(r, d);
