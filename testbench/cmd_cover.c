@@ -63,8 +63,7 @@ static int cover_operand(void *opts, const char *v)
     CoverArgs *a = opts;
 
     if (a->n == COVER_MAX_FILES) {
-        return cli_usage(&cover_cli, "more than %d files",
-                         COVER_MAX_FILES - 1);
+        return cli_usage(&cover_cli, "more than %d files", COVER_MAX_FILES - 1);
     }
     a->file[a->n++] = v;
     return 0;

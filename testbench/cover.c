@@ -4,6 +4,7 @@
  * which bin is cover_platform.c's business, not this file's.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, getline */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,9 @@ static const char *const cov_dma_dir[] = {"to-buffer", "to-ram"};
 static const char *const cov_bar_size[] = {"1", "2", "4", "8"};
 static const char *const cov_cfg_size[] = {"1", "2", "4"};
 static const char *const cov_class[] = {
-    "ID",        "LIVENESS",  "FACT",     "STATUS",  "IRQ_STATUS",
-    "IRQ_RAISE", "IRQ_ACK",   "DMA_SRC",  "DMA_DST", "DMA_COUNT",
-    "DMA_CMD",   "unlisted",  "buffer",
+    "ID",        "LIVENESS", "FACT",    "STATUS",  "IRQ_STATUS",
+    "IRQ_RAISE", "IRQ_ACK",  "DMA_SRC", "DMA_DST", "DMA_COUNT",
+    "DMA_CMD",   "unlisted", "buffer",
 };
 static const char *const cov_map[] = {"sized", "moved", "decode-on",
                                       "decode-off-write", "decode-off-read"};
@@ -57,7 +58,10 @@ static const char *const cov_maskd[] = {"default", "non-default"};
 static const char *const cov_busy[] = {"DMA_SRC", "DMA_DST", "DMA_COUNT",
                                        "DMA_CMD"};
 
-#define DIM(arr) {sizeof(arr) / sizeof((arr)[0]), (arr), false}
+#define DIM(arr)                                                               \
+    {                                                                          \
+        sizeof(arr) / sizeof((arr)[0]), (arr), false                           \
+    }
 
 /* clang-format off */
 static const CoverGroupDef cover_groups[COV_N_GROUPS] = {
@@ -117,8 +121,7 @@ static unsigned cover_group_size(const CoverGroupDef *g)
     return n;
 }
 
-static void cover_label(const CoverDim *d, unsigned v, char *buf,
-                        size_t len)
+static void cover_label(const CoverDim *d, unsigned v, char *buf, size_t len)
 {
     if (d->label) {
         snprintf(buf, len, "%s", d->label[v]);
@@ -188,7 +191,7 @@ int cover_index(const Cover *c, CoverGroup g, unsigned a, unsigned b,
     unsigned at[COVER_MAX_DIMS] = {a, b, d};
     unsigned idx = 0;
 
-    for (unsigned k = 0; k < def->n_dims; k++) {
+    for (unsigned k = 0; k < def->n_dims && k < COVER_MAX_DIMS; k++) {
         if (at[k] >= def->dim[k].n) {
             return -1;
         }
@@ -239,8 +242,7 @@ unsigned cover_bar0_class(uint64_t off)
             return k;
         }
     }
-    return off >= 0x40000 && off < 0x41000 ? COV_CLS_BUFFER
-                                           : COV_CLS_UNLISTED;
+    return off >= 0x40000 && off < 0x41000 ? COV_CLS_BUFFER : COV_CLS_UNLISTED;
 }
 
 unsigned cover_hit_bins(const Cover *c)
@@ -279,6 +281,29 @@ static int cover_find(const Cover *c, const char *name)
     return -1;
 }
 
+/* "COUNT NAME": a decimal count, one space, a name without spaces. */
+static bool cover_parse_line(const char *line, unsigned long *count,
+                             char *name, size_t len)
+{
+    char *end;
+    size_t n;
+
+    if (!isdigit((unsigned char)line[0])) {
+        return false;
+    }
+    errno = 0;
+    *count = strtoul(line, &end, 10);
+    if (errno || *end != ' ') {
+        return false;
+    }
+    n = strlen(end + 1);
+    if (n == 0 || n >= len || strchr(end + 1, ' ')) {
+        return false;
+    }
+    memcpy(name, end + 1, n + 1);
+    return true;
+}
+
 int cover_load(Cover *c, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -300,12 +325,14 @@ int cover_load(Cover *c, const char *path, char *err, size_t errlen)
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         if (lineno == 1 && strcmp(line, COVER_FILE_MAGIC) != 0) {
-            snprintf(err, errlen, "%s: not an edu-tb coverage file (its "
-                     "first line is not '%s')", path, COVER_FILE_MAGIC);
+            snprintf(err, errlen,
+                     "%s: not an edu-tb coverage file (its "
+                     "first line is not '%s')",
+                     path, COVER_FILE_MAGIC);
             rc = -EINVAL;
         } else if (line[0] == '#' || line[0] == '\0') {
             continue;
-        } else if (sscanf(line, "%lu %127s", &count, name) != 2) {
+        } else if (!cover_parse_line(line, &count, name, sizeof(name))) {
             snprintf(err, errlen, "%s:%lu: not 'COUNT BIN'", path, lineno);
             rc = -EINVAL;
         } else if ((i = cover_find(c, name)) < 0) {
@@ -317,8 +344,7 @@ int cover_load(Cover *c, const char *path, char *err, size_t errlen)
         }
     }
     if (rc == 0 && lineno == 0) {
-        snprintf(err, errlen, "%s: empty, not an edu-tb coverage file",
-                 path);
+        snprintf(err, errlen, "%s: empty, not an edu-tb coverage file", path);
         rc = -EINVAL;
     }
     free(line);
@@ -334,9 +360,10 @@ int cover_save(const Cover *c, const char *path)
     if (rc < 0) {
         return rc;
     }
-    fprintf(out.f, "%s\n# %u of %u bins hit; COUNT BIN per line "
-            "(docs/coverage.md)\n", COVER_FILE_MAGIC, cover_hit_bins(c),
-            c->n);
+    fprintf(out.f,
+            "%s\n# %u of %u bins hit; COUNT BIN per line "
+            "(docs/coverage.md)\n",
+            COVER_FILE_MAGIC, cover_hit_bins(c), c->n);
     for (unsigned i = 0; i < c->n; i++) {
         fprintf(out.f, "%lu %s\n", c->hits[i], c->names[i]);
     }
@@ -425,8 +452,7 @@ void cover_report_html(const Cover *c, FILE *out, const char *title)
     unsigned order[COV_N_GROUPS];
     unsigned n = cover_order(c, order), hit = cover_hit_bins(c);
 
-    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
-          out);
+    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", out);
     cover_html_escape(out, title);
     fputs("</title><style>body{font-family:sans-serif}"
           "table{border-collapse:collapse}td,th{border:1px solid #999;"
@@ -435,15 +461,17 @@ void cover_report_html(const Cover *c, FILE *out, const char *title)
           "</head><body>\n<h1>",
           out);
     cover_html_escape(out, title);
-    fprintf(out, "</h1>\n<p>%u of %u bins hit: <b>%.1f %%</b></p>\n", hit,
-            c->n, cover_pct(hit, c->n));
+    fprintf(out, "</h1>\n<p>%u of %u bins hit: <b>%.1f %%</b></p>\n", hit, c->n,
+            cover_pct(hit, c->n));
     fputs("<table><tr><th>group</th><th>hit</th><th>bins</th><th>%</th>"
-          "<th>what</th></tr>\n", out);
+          "<th>what</th></tr>\n",
+          out);
     for (unsigned k = 0; k < n; k++) {
         unsigned g = order[k];
         unsigned all = c->base[g + 1] - c->base[g], h = cover_group_hit(c, g);
 
-        fprintf(out, "<tr class=\"%s\"><td><a href=\"#%s\">%s</a></td>"
+        fprintf(out,
+                "<tr class=\"%s\"><td><a href=\"#%s\">%s</a></td>"
                 "<td>%u</td><td>%u</td><td>%.1f</td><td>",
                 h == all ? "hit" : "hole", cover_groups[g].name,
                 cover_groups[g].name, h, all, cover_pct(h, all));
@@ -465,7 +493,8 @@ void cover_report_html(const Cover *c, FILE *out, const char *title)
     for (unsigned k = 0; k < n; k++) {
         unsigned g = order[k];
 
-        fprintf(out, "<h2 id=\"%s\">%s</h2>\n<table class=\"bins\">"
+        fprintf(out,
+                "<h2 id=\"%s\">%s</h2>\n<table class=\"bins\">"
                 "<tr><th>bin</th><th>hits</th></tr>\n",
                 cover_groups[g].name, cover_groups[g].name);
         for (unsigned i = c->base[g]; i < c->base[g + 1]; i++) {

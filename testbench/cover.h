@@ -21,26 +21,26 @@
 /* The groups, in report order.  cover.c's table gives each its name,
  * its dimensions and their labels. */
 typedef enum CoverGroup {
-    COV_BAR0,        /* offset class x size x read/write */
-    COV_CFG,         /* configuration byte x size x read/write */
-    COV_BAR_MAP,     /* BAR0 sized, moved, decode on, decode off */
-    COV_FACT_OP,     /* factorial operand class */
-    COV_FACT_DONE,   /* STATUS.IRQFACT off/on when completion is seen */
-    COV_FACT_BUSY,   /* an operand written while computing */
-    COV_IRQ_RAISE,   /* IRQ_RAISE with bit i */
-    COV_IRQ_ACK,     /* IRQ_ACK of pending bit i */
-    COV_IRQ_MODE,    /* interrupt mode x source */
-    COV_INTX,        /* INTx level and pin with INTx disable off/on */
-    COV_MSI,         /* MSI switched on, off */
-    COV_MSI_MASTER,  /* an MSI-mode interrupt with bus master on/off */
-    COV_DMA_MASTER,  /* direction x bus master at the start */
-    COV_DMA_COUNT,   /* direction x count class */
-    COV_DMA_ALIGN,   /* direction x RAM-side alignment */
-    COV_DMA_POS,     /* direction x buffer-side position */
-    COV_DMA_ABOVE,   /* direction x RAM address below/above dma_mask */
-    COV_DMA_MASK,    /* direction x default/non-default dma_mask */
-    COV_DMA_IRQ,     /* direction x IRQ flag */
-    COV_DMA_BUSY,    /* SRC, DST, COUNT, CMD written while a DMA runs */
+    COV_BAR0,       /* offset class x size x read/write */
+    COV_CFG,        /* configuration byte x size x read/write */
+    COV_BAR_MAP,    /* BAR0 sized, moved, decode on, decode off */
+    COV_FACT_OP,    /* factorial operand class */
+    COV_FACT_DONE,  /* STATUS.IRQFACT off/on when completion is seen */
+    COV_FACT_BUSY,  /* an operand written while computing */
+    COV_IRQ_RAISE,  /* IRQ_RAISE with bit i */
+    COV_IRQ_ACK,    /* IRQ_ACK of pending bit i */
+    COV_IRQ_MODE,   /* interrupt mode x source */
+    COV_INTX,       /* INTx level and pin with INTx disable off/on */
+    COV_MSI,        /* MSI switched on, off */
+    COV_MSI_MASTER, /* an MSI-mode interrupt with bus master on/off */
+    COV_DMA_MASTER, /* direction x bus master at the start */
+    COV_DMA_COUNT,  /* direction x count class */
+    COV_DMA_ALIGN,  /* direction x RAM-side alignment */
+    COV_DMA_POS,    /* direction x buffer-side position */
+    COV_DMA_ABOVE,  /* direction x RAM address below/above dma_mask */
+    COV_DMA_MASK,   /* direction x default/non-default dma_mask */
+    COV_DMA_IRQ,    /* direction x IRQ flag */
+    COV_DMA_BUSY,   /* SRC, DST, COUNT, CMD written while a DMA runs */
     COV_N_GROUPS
 } CoverGroup;
 
@@ -48,38 +48,78 @@ typedef enum CoverGroup {
 
 /* Labels of the dimensions, for the code that aims at a bin. */
 enum {
-    COV_READ = 0, COV_WRITE = 1,
+    COV_READ = 0,
+    COV_WRITE = 1,
     /* BAR0 offset classes */
-    COV_CLS_ID = 0, COV_CLS_LIVENESS, COV_CLS_FACT, COV_CLS_STATUS,
-    COV_CLS_IRQ_STATUS, COV_CLS_IRQ_RAISE, COV_CLS_IRQ_ACK, COV_CLS_DMA_SRC,
-    COV_CLS_DMA_DST, COV_CLS_DMA_COUNT, COV_CLS_DMA_CMD, COV_CLS_UNLISTED,
-    COV_CLS_BUFFER, COV_N_CLASSES,
+    COV_CLS_ID = 0,
+    COV_CLS_LIVENESS,
+    COV_CLS_FACT,
+    COV_CLS_STATUS,
+    COV_CLS_IRQ_STATUS,
+    COV_CLS_IRQ_RAISE,
+    COV_CLS_IRQ_ACK,
+    COV_CLS_DMA_SRC,
+    COV_CLS_DMA_DST,
+    COV_CLS_DMA_COUNT,
+    COV_CLS_DMA_CMD,
+    COV_CLS_UNLISTED,
+    COV_CLS_BUFFER,
+    COV_N_CLASSES,
     /* COV_BAR_MAP */
-    COV_MAP_SIZED = 0, COV_MAP_MOVED, COV_MAP_DECODE_ON,
-    COV_MAP_DECODE_OFF_WRITE, COV_MAP_DECODE_OFF_READ,
+    COV_MAP_SIZED = 0,
+    COV_MAP_MOVED,
+    COV_MAP_DECODE_ON,
+    COV_MAP_DECODE_OFF_WRITE,
+    COV_MAP_DECODE_OFF_READ,
     /* COV_FACT_OP */
-    COV_FOP_0 = 0, COV_FOP_1, COV_FOP_2_11, COV_FOP_12, COV_FOP_13,
-    COV_FOP_14_33, COV_FOP_34_UP,
+    COV_FOP_0 = 0,
+    COV_FOP_1,
+    COV_FOP_2_11,
+    COV_FOP_12,
+    COV_FOP_13,
+    COV_FOP_14_33,
+    COV_FOP_34_UP,
     /* COV_IRQ_MODE: mode x source */
-    COV_MODE_INTX = 0, COV_MODE_INTX_DISABLED, COV_MODE_MSI,
-    COV_SRC_RAISE = 0, COV_SRC_FACT, COV_SRC_DMA,
+    COV_MODE_INTX = 0,
+    COV_MODE_INTX_DISABLED,
+    COV_MODE_MSI,
+    COV_SRC_RAISE = 0,
+    COV_SRC_FACT,
+    COV_SRC_DMA,
     /* COV_INTX */
-    COV_INTX_LEVEL_ENABLED = 0, COV_INTX_LEVEL_DISABLED, COV_INTX_PIN_ASSERTED,
+    COV_INTX_LEVEL_ENABLED = 0,
+    COV_INTX_LEVEL_DISABLED,
+    COV_INTX_PIN_ASSERTED,
     COV_INTX_PIN_RELEASED,
     /* DMA counts */
-    COV_CNT_0 = 0, COV_CNT_1, COV_CNT_4, COV_CNT_63, COV_CNT_64, COV_CNT_65,
-    COV_CNT_4095, COV_CNT_4096, COV_CNT_OTHER, COV_N_COUNTS,
+    COV_CNT_0 = 0,
+    COV_CNT_1,
+    COV_CNT_4,
+    COV_CNT_63,
+    COV_CNT_64,
+    COV_CNT_65,
+    COV_CNT_4095,
+    COV_CNT_4096,
+    COV_CNT_OTHER,
+    COV_N_COUNTS,
     /* DMA buffer-side positions */
-    COV_POS_START = 0, COV_POS_INSIDE, COV_POS_END_EXACT, COV_POS_BEYOND,
-    COV_POS_WRAPPING, COV_N_POS,
+    COV_POS_START = 0,
+    COV_POS_INSIDE,
+    COV_POS_END_EXACT,
+    COV_POS_BEYOND,
+    COV_POS_WRAPPING,
+    COV_N_POS,
     /* DMA_BUSY */
-    COV_BUSY_SRC = 0, COV_BUSY_DST, COV_BUSY_COUNT, COV_BUSY_CMD,
+    COV_BUSY_SRC = 0,
+    COV_BUSY_DST,
+    COV_BUSY_COUNT,
+    COV_BUSY_CMD,
 };
 
 typedef struct Cover {
-    unsigned n;             /* bins */
-    unsigned long *hits;    /* n counts */
-    char **names;           /* n names */
+    unsigned n;                      /* bins */
+    unsigned long *hits;             /* n counts */
+    char **names;                    /* n names */
     unsigned base[COV_N_GROUPS + 1]; /* first bin of each group; [G] = n */
 } Cover;
 

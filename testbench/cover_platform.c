@@ -13,29 +13,29 @@
 /* What the recorder knows of one edu function, from the accesses. */
 typedef struct CovDev {
     unsigned devfn;
-    uint32_t bar0;          /* BAR0 as written and read back */
+    uint32_t bar0; /* BAR0 as written and read back */
     uint16_t command;
-    bool msi;               /* MSI enable */
-    bool irqfact;           /* STATUS bit 7 */
-    uint32_t irq_status;    /* as far as known: raised, acked, read */
-    bool sizing;            /* all ones written to BAR0, not read yet */
-    bool moved;             /* BAR0 moved, no access at the new place yet */
-    bool fact_pending;      /* an operand taken, completion not seen */
-    bool fact_busy;         /* ... and another written after it */
+    bool msi;            /* MSI enable */
+    bool irqfact;        /* STATUS bit 7 */
+    uint32_t irq_status; /* as far as known: raised, acked, read */
+    bool sizing;         /* all ones written to BAR0, not read yet */
+    bool moved;          /* BAR0 moved, no access at the new place yet */
+    bool fact_pending;   /* an operand taken, completion not seen */
+    bool fact_busy;      /* ... and another written after it */
     uint64_t dma_src, dma_dst, dma_count, dma_cmd;
-    bool dma_running;       /* started, RUN not seen clear */
-    unsigned dma_busy;      /* bits of COV_BUSY_*: written while running */
+    bool dma_running;  /* started, RUN not seen clear */
+    unsigned dma_busy; /* bits of COV_BUSY_*: written while running */
 } CovDev;
 
 typedef struct CovPlatform {
-    EduPlatform base;       /* first */
-    EduPlatformOps ops;     /* inner's name, the forwarding functions */
+    EduPlatform base;   /* first */
+    EduPlatformOps ops; /* inner's name, the forwarding functions */
     EduPlatform *inner;
     Cover *cov;
     uint64_t dma_mask;
     bool mask_default;
-    uint32_t latch;         /* CONFIG_ADDRESS */
-    int intx;               /* the last INTA# seen, -1: none */
+    uint32_t latch; /* CONFIG_ADDRESS */
+    int intx;       /* the last INTA# seen, -1: none */
     unsigned n_dev;
     CovDev dev[EDU_PLATFORM_MAX_EDU];
 } CovPlatform;
@@ -62,9 +62,9 @@ static bool cov_decodes(const CovDev *d)
 
 static unsigned cov_mode(const CovDev *d)
 {
-    return d->msi                                      ? COV_MODE_MSI
+    return d->msi                                    ? COV_MODE_MSI
            : (d->command & PCI_COMMAND_INTX_DISABLE) ? COV_MODE_INTX_DISABLED
-                                                       : COV_MODE_INTX;
+                                                     : COV_MODE_INTX;
 }
 
 /* An interrupt the device raised from 'src', in its mode of now. */
@@ -86,8 +86,8 @@ static void cov_cfg_byte_write(CovDev *d, unsigned reg, uint8_t b)
     if (reg == PCI_COMMAND) {
         d->command = (uint16_t)((d->command & ~0x07u) | (b & 0x07u));
     } else if (reg == PCI_COMMAND + 1) {
-        d->command = (uint16_t)((d->command & ~0x500u) |
-                                (((unsigned)b << 8) & 0x500u));
+        d->command =
+            (uint16_t)((d->command & ~0x500u) | (((unsigned)b << 8) & 0x500u));
     } else if (reg >= PCI_BASE_ADDRESS_0 && reg < PCI_BASE_ADDRESS_0 + 4) {
         unsigned sh = 8 * (reg - PCI_BASE_ADDRESS_0);
         uint32_t m = (uint32_t)bar_wmask[reg - PCI_BASE_ADDRESS_0] << sh;
@@ -208,8 +208,7 @@ static unsigned cov_position(uint64_t start, uint64_t count)
     if (end < start) {
         return COV_POS_WRAPPING;
     }
-    if (start < EDU_DMA_BUF_ADDR ||
-        end > EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE) {
+    if (start < EDU_DMA_BUF_ADDR || end > EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE) {
         return COV_POS_BEYOND;
     }
     if (end == EDU_DMA_BUF_ADDR + EDU_DMA_BUF_SIZE) {
@@ -223,9 +222,10 @@ static void cov_dma_start(CovPlatform *w, CovDev *d, uint64_t cmd)
     unsigned dir = (cmd & EDU_DMA_CMD_TO_RAM) != 0;
     uint64_t ram = dir ? d->dma_dst : d->dma_src;
     uint64_t buf = dir ? d->dma_src : d->dma_dst;
-    unsigned align = (ram & 7) == 0 ? 0 : (ram & 3) == 0 ? 1
-                                      : (ram & 1) == 0   ? 2
-                                                         : 3;
+    unsigned align = (ram & 7) == 0   ? 0
+                     : (ram & 3) == 0 ? 1
+                     : (ram & 1) == 0 ? 2
+                                      : 3;
 
     cover_hit(w->cov, COV_DMA_MASTER, dir,
               (d->command & PCI_COMMAND_MASTER) != 0, 0);
@@ -240,10 +240,9 @@ static void cov_dma_start(CovPlatform *w, CovDev *d, uint64_t cmd)
     d->dma_busy = 0;
 }
 
-static void cov_dma_reg_write(CovPlatform *w, CovDev *d, unsigned which,
-                              uint64_t *reg, uint64_t val)
+static void cov_dma_reg_write(CovDev *d, unsigned which, uint64_t *reg,
+                              uint64_t val)
 {
-    (void)w;
     if (d->dma_running) {
         d->dma_busy |= 1u << which;
     } else {
@@ -305,13 +304,13 @@ static void cov_piece(CovPlatform *w, CovDev *d, uint64_t off, unsigned size,
             d->irq_status &= ~v32;
             break;
         case EDU_REG_DMA_SRC:
-            cov_dma_reg_write(w, d, COV_BUSY_SRC, &d->dma_src, val);
+            cov_dma_reg_write(d, COV_BUSY_SRC, &d->dma_src, val);
             break;
         case EDU_REG_DMA_DST:
-            cov_dma_reg_write(w, d, COV_BUSY_DST, &d->dma_dst, val);
+            cov_dma_reg_write(d, COV_BUSY_DST, &d->dma_dst, val);
             break;
         case EDU_REG_DMA_COUNT:
-            cov_dma_reg_write(w, d, COV_BUSY_COUNT, &d->dma_count, val);
+            cov_dma_reg_write(d, COV_BUSY_COUNT, &d->dma_count, val);
             break;
         case EDU_REG_DMA_CMD:
             if (!(val & EDU_DMA_CMD_RUN)) {
@@ -396,7 +395,9 @@ static void cov_mem(CovPlatform *w, uint64_t addr, unsigned size, bool write,
             d->moved = false;
         }
         cover_hit(w->cov, COV_BAR0, cover_bar0_class(off),
-                  size == 8 ? 3 : size == 4 ? 2 : size - 1,
+                  size == 8   ? 3
+                  : size == 4 ? 2
+                              : size - 1,
                   write ? COV_WRITE : COV_READ);
         /* Cut as QEMU's memory core cuts it: naturally aligned pieces. */
         while (at < addr + size) {
@@ -518,8 +519,7 @@ static int cov_mem_write_buf(EduPlatform *p, uint64_t addr, const void *buf,
                              size_t len)
 {
     CovPlatform *w = cov_of(p);
-    int rc =
-        cov_fwd(w, w->inner->ops->mem_write_buf(w->inner, addr, buf, len));
+    int rc = cov_fwd(w, w->inner->ops->mem_write_buf(w->inner, addr, buf, len));
 
     if (rc == 0) {
         cov_mem_buf(w, addr, buf, len, true);

@@ -41,8 +41,7 @@ static int setup(void **state)
     assert_non_null(f);
     assert_int_equal(cover_init(&f->cov), 0);
     f->view = cover_platform_wrap(
-        edu_cmodel_platform_ops.create(NULL, err, sizeof(err)), &f->cov,
-        NULL);
+        edu_cmodel_platform_ops.create(NULL, err, sizeof(err)), &f->cov, NULL);
     assert_non_null(f->view);
     assert_int_equal(lockstep_init(&f->ls, &f->view, 1), 0);
     /* BAR0 at BAR, memory and bus master on. */
@@ -64,8 +63,8 @@ static int teardown(void **state)
     return 0;
 }
 
-static unsigned long hits(const Cover *c, CoverGroup g, unsigned a,
-                          unsigned b, unsigned d)
+static unsigned long hits(const Cover *c, CoverGroup g, unsigned a, unsigned b,
+                          unsigned d)
 {
     int i = cover_index(c, g, a, b, d);
 
@@ -87,11 +86,9 @@ static void test_config_and_register_accesses_hit_their_bins(void **state)
     drv_read(&f->ls, BAR + 0x84, 8);
     assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_LIVENESS, 2, COV_WRITE),
                      1);
-    assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_LIVENESS, 2, COV_READ),
-                     1);
+    assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_LIVENESS, 2, COV_READ), 1);
     assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_BUFFER, 3, COV_READ), 1);
-    assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_UNLISTED, 3, COV_READ),
-                     1);
+    assert_int_equal(hits(&f->cov, COV_BAR0, COV_CLS_UNLISTED, 3, COV_READ), 1);
     assert_int_equal(hits(&f->cov, COV_BAR_MAP, COV_MAP_DECODE_ON, 0, 0), 4);
     /* Sizing: all ones, then the read that answers the size. */
     drv_cfg_write(&f->ls, DEVFN, PCI_BASE_ADDRESS_0, 0xffffffffu, 4);
@@ -145,8 +142,8 @@ static void test_dma_start_is_classified_from_its_registers(void **state)
     assert_int_equal(hits(&f->cov, COV_DMA_BUSY, COV_BUSY_COUNT, 0, 0), 1);
     drv_wait(&f->ls, BAR + EDU_REG_DMA_CMD, 4, EDU_DMA_CMD_RUN, 0,
              1000000000ull, NULL);
-    assert_int_equal(
-        hits(&f->cov, COV_IRQ_MODE, COV_MODE_INTX, COV_SRC_DMA, 0), 1);
+    assert_int_equal(hits(&f->cov, COV_IRQ_MODE, COV_MODE_INTX, COV_SRC_DMA, 0),
+                     1);
 }
 
 static void test_interrupt_bits_raise_ack_and_pin(void **state)
@@ -237,14 +234,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_config_and_register_accesses_hit_their_bins, setup,
-            teardown),
+            test_config_and_register_accesses_hit_their_bins, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_factorial_bins_need_the_driver_to_see_completion, setup,
             teardown),
         cmocka_unit_test_setup_teardown(
-            test_dma_start_is_classified_from_its_registers, setup,
-            teardown),
+            test_dma_start_is_classified_from_its_registers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_bits_raise_ack_and_pin,
                                         setup, teardown),
         cmocka_unit_test(test_files_merge_by_adding_counts),
