@@ -77,7 +77,9 @@ genhtml --quiet --title "edu-cosim RTL (device)" \
     --output-directory "$out/rtl" "$out/rtl.info" >/dev/null
 # Lines (line and branch points) and toggles of the device's files, and
 # the points never hit, from the merged data: its records are
-# C '<\001key\002value...>' COUNT, keys f (file), l (line), page (type).
+# C '<\001key\002value...>' COUNT, keys f (file), l (line), n (column),
+# page (type), o (signal or text), h (instance).  A point counts as hit
+# when any instance hit it (edu1 exists only on two-device platforms).
 awk -v out="$out/rtl-holes.txt" '
     /^C / {
         count = $NF
@@ -85,21 +87,29 @@ awk -v out="$out/rtl-holes.txt" '
         sub(/^C \047/, "", rec)
         sub(/\047 [0-9]+$/, "", rec)
         n = split(rec, kv, "\001")
-        file = ""; line = ""; page = ""; comment = ""
+        file = ""; line = ""; col = ""; page = ""; what = ""
         for (i = 1; i <= n; i++) {
             split(kv[i], p, "\002")
             if (p[1] == "f") file = p[2]
             if (p[1] == "l") line = p[2]
+            if (p[1] == "n") col = p[2]
             if (p[1] == "page") page = p[2]
-            if (p[1] == "o") comment = p[2]
+            if (p[1] == "o") what = p[2]
         }
         if (file !~ /(^|\/)rtl\/edu_[a-z_]*\.sv$/) next
-        kind = page ~ /^v_toggle/ ? "toggle" : "line"
-        all[kind]++
-        if (count > 0) hit[kind]++
-        else print file ":" line ": " kind " " comment > out
+        sub(/^.*\/rtl\//, "rtl/", file)
+        key = file ":" line ":" col " " page " " what
+        if (!(key in seen)) { seen[key] = 0; order[++keys] = key }
+        if (count + 0 > seen[key]) seen[key] = count + 0
     }
     END {
+        for (k = 1; k <= keys; k++) {
+            key = order[k]
+            kind = key ~ / v_toggle\// ? "toggle" : "line"
+            all[kind]++
+            if (seen[key] > 0) hit[kind]++
+            else print key > out
+        }
         printf "rtl_line %d %d\nrtl_toggle %d %d\n", hit["line"], \
             all["line"], hit["toggle"], all["toggle"]
     }' "$out/rtl.dat" >"$out/rtl-figures.txt"
