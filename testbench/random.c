@@ -371,6 +371,11 @@ static void rnd_factorial(Rnd *r, RndDevice *d, int cls, int want_irq)
     if (cls != RND_ANY) {
         n = lo[cls] + (uint32_t)rnd_below(r, span[cls]);
     }
+    if (n >= 34 && r->cfg->beyond_qemu72 && rnd_chance(r, 30)) {
+        /* Any 32-bit operand: the unit stops once the product is 0
+         * (QEMU's thread would count all the way down). */
+        n = 34 + (uint32_t)rnd_below(r, 0xffffffffu - 34);
+    }
     if (irq) {
         /* A stale factorial interrupt would end the wait below early. */
         drv_write(r->ls, d->bar0 + EDU_REG_IRQ_ACK, EDU_IRQ_FACT, 4);
@@ -520,6 +525,11 @@ static bool rnd_dma(Rnd *r, const RndDma *want)
                    (irq ? EDU_DMA_CMD_IRQ : 0);
     unsigned size = rnd_chance(r, 50) ? 4 : 8;
     int pos = want->pos;
+
+    if (r->cfg->beyond_qemu72 && rnd_chance(r, 30)) {
+        /* Bits the engine ignores, kept and read back. */
+        cmd |= rnd_next(r) & ~7ull & (size == 4 ? 0xffffffffull : ~0ull);
+    }
     bool in_range, guard;
     unsigned len;
 
