@@ -138,9 +138,11 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v + 0 >= t) ? "met" : "MISSE
     echo "<tr><td>RTL lines (device)</td><td>$rtl_line %</td><td>90 %</td><td>$(verdict "$rtl_line" 90)</td><td><a href=\"rtl/index.html\">genhtml</a></td></tr>"
     echo "<tr><td>RTL toggles (device)</td><td>$rtl_toggle %</td><td>90 %</td><td>$(verdict "$rtl_toggle" 90)</td><td><a href=\"rtl-holes.txt\">points not hit</a></td></tr>"
     echo "</table>"
-    echo "<h2>What cannot be hit, and why</h2>"
-    sed -n '/^## What cannot be hit/,/^## /p' "$top/docs/coverage.md" |
-        sed '1d;$d' | sed 's/&/\&amp;/g; s/</\&lt;/g; s/^$/<p>/'
+    echo "<h2>What is not hit, and why (docs/coverage.md)</h2><pre>"
+    sed -n '/^## The figures, and what is not hit/,/^## /p' \
+        "$top/docs/coverage.md" | sed '1d;$d' |
+        sed 's/&/\&amp;/g; s/</\&lt;/g'
+    echo "</pre>"
     echo "<h2>Functional bins</h2><pre>"
     sed 's/&/\&amp;/g; s/</\&lt;/g' "$out/functional.txt"
     echo "</pre></body></html>"
