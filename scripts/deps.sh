@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages a job needs, and only the missing ones.
-#   scripts/deps.sh build|run|test
+#   scripts/deps.sh build|run|test|coverage
 # Quick when everything is there: it asks dpkg first and runs apt-get only
 # for what is missing (after one 'apt-get update').
 set -euo pipefail
@@ -14,13 +14,16 @@ build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # cpio for the initramfs.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86 linux-image-amd64
     linux-headers-amd64 libc6-dev busybox-static cpio)
-# The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
-# and Yosys (the RTL synthesizes); the robustness stages clang with
+# The coverage report (scripts/coverage.sh): cmocka for the unit tests,
+# lcov (genhtml) for the C model's gcov data and the RTL's.
+coverage_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov)
+# The tests also use cmocka, lcov, Icarus Verilog (the RTL compiles there
+# too) and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
 # The regression test on Slurm (scripts/slurm-local.sh): Slurm's
 # controller, node daemon and commands, and munge.
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov iverilog yosys clang
     libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db slurmctld slurmd
     slurm-client munge)
 
@@ -28,8 +31,9 @@ case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
 run) want=("${run_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
+coverage) want=("${coverage_pkgs[@]}") ;;
 *)
-    echo "usage: $0 build|run|test" >&2
+    echo "usage: $0 build|run|test|coverage" >&2
     exit 2
     ;;
 esac

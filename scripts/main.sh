@@ -3,6 +3,10 @@
 # QEMU's own edu (directed scenarios, then random streams), compare the
 # three simulated views clock for clock, write waveforms of each view, and
 # boot a Linux guest whose driver runs on the C model and on the RTL.
+# Both comparisons record functional coverage into one file
+# (build/release/coverage.cov, docs/coverage.md); the second also aims its
+# random streams at the bins still empty (--until-covered, at most 200
+# streams), and the job prints the figure.
 #   scripts/main.sh [edu-tb compare options, e.g. --seed 7 --seeds 50]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,15 +14,25 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/build.sh" "$top/build/release" -DCMAKE_BUILD_TYPE=Release \
     -DEDU_TESTS=OFF
 tb="$top/build/release/testbench/edu-tb"
+cov="$top/build/release/coverage.cov"
 cd "$top"
+rm -f "$cov"
 
 echo "== compare: the views against QEMU's edu (values)"
-"$tb" compare --backends qemu,cmodel,tlm,rtl \
+"$tb" compare --backends qemu,cmodel,tlm,rtl --coverage "$cov" \
     --replay "$top/waves/replay-qemu.qtest" "$@"
 
 echo "== compare: C model, TLM and RTL clock for clock (--timing)"
-"$tb" compare --backends cmodel,tlm,rtl --timing \
+"$tb" compare --backends cmodel,tlm,rtl --timing --coverage "$cov" \
     --replay "$top/waves/replay-timing.qtest" "$@"
+echo "== ... and random streams aimed at the bins not hit yet"
+"$tb" compare --backends cmodel,tlm,rtl --timing --coverage "$cov" \
+    --no-scenarios --until-covered --seed 1000 --seeds 200 \
+    --replay "$top/waves/replay-covered.qtest"
+
+echo "== functional coverage ($cov)"
+"$tb" cover report "$cov" --html "$top/build/release/coverage.html" |
+    sed -n '/^all /p;/^holes/,$p'
 
 echo "== waveforms of three scenarios on each view (waves/VIEW-SCENARIO.vcd)"
 for view in cmodel tlm rtl; do

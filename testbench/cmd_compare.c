@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "cmd_compare.h"
+#include "cover_platform.h"
 #include "lockstep.h"
 #include "output.h"
 #include "qtest.h"
@@ -48,6 +49,9 @@ typedef struct CompareOptions {
     const char *junit; /* --junit FILE, or NULL */
     const char *json;  /* --json FILE, or NULL */
     char backends[256];
+    const char *coverage; /* --coverage FILE */
+    bool until_covered;   /* --until-covered */
+    Cover *cov;           /* the bins, with either of them */
 } CompareOptions;
 
 /* Totals over every scenario and seed. */
@@ -82,6 +86,7 @@ void compare_help(FILE *f)
             "                      [--no-scenarios | --no-random] "
             "[--timing] [--keep-going]\n"
             "                      [--junit FILE] [--json FILE] [--verbose]\n"
+            "                      [--coverage FILE] [--until-covered]\n"
             "\n"
             "Sends the same operations to every view in lockstep and "
             "compares every\n"
@@ -113,6 +118,14 @@ void compare_help(FILE *f)
             "seed\n"
             "  --json FILE      a JSON summary (docs/edu-tb.md)\n"
             "  --verbose        a line per scenario and seed\n"
+            "  --coverage FILE  add the functional coverage bins hit to "
+            "FILE\n"
+            "                   (the reference's answers; docs/coverage.md)\n"
+            "  --until-covered  bias the random streams toward the bins "
+            "not hit yet\n"
+            "                   (FILE's included) and stop when all are, "
+            "or after K\n"
+            "                   streams (--seeds)\n"
             "  -h, --help       this help\n"
             "\n"
             "Exit status: 0 all answers equal, 1 a divergence or a view "
@@ -225,7 +238,18 @@ static int compare_set_json(void *opts, const char *v)
     return *v ? 0 : cli_usage(&compare_cli, "%s", "--json needs a file name");
 }
 
+static int compare_set_coverage(void *opts, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&compare_cli, "%s", "--coverage needs a file name");
+    }
+    ((CompareOptions *)opts)->coverage = v;
+    return 0;
+}
+
 static const CliOption compare_options[] = {
+    CLI_VALUE("coverage", compare_set_coverage),
+    CLI_FLAG("until-covered", CompareOptions, until_covered),
     CLI_VALUE("backends", compare_parse_backends),
     CLI_VALUE("seed", compare_set_seed),
     CLI_VALUE("seeds", compare_set_seeds),
@@ -295,6 +319,11 @@ static int compare_open(const CompareOptions *o, const EduPlatformConfig *cfg,
         char err[512];
 
         views[i] = backend_open(o->names[i], cfg, err, sizeof(err));
+        if (i == 0 && views[i]) {
+            /* The reference's answers are what coverage counts. */
+            views[i] = cover_platform_wrap(views[i], o->cov, cfg);
+            snprintf(err, sizeof(err), "out of memory");
+        }
         if (!views[i]) {
             fprintf(stderr, "edu-tb compare: %s\n", err);
             while (i > 0) {
@@ -577,10 +606,14 @@ static bool compare_random(const CompareOptions *o, CompareTotals *t)
                    .n_edu = cfg.n_edu,
                    .edu_slot = cfg.edu_slot,
                    .dma_mask = random_dma_mask(o->seed + k),
-                   .beyond_qemu72 = !qemu},
+                   .beyond_qemu72 = !qemu,
+                   .cover = o->until_covered ? o->cov : NULL},
         };
         char what[64], extra[160], again[512];
 
+        if (o->until_covered && cover_hole(o->cov, 0) < 0) {
+            break;
+        }
         snprintf(what, sizeof(what), "seed %" PRIu64, arg.rc.seed);
         snprintf(extra, sizeof(extra),
                  "--no-scenarios --seed %" PRIu64 " --seeds 1 --count %" PRIu64
@@ -713,6 +746,7 @@ int compare_main(int argc, char **argv)
 {
     CompareOptions o;
     CompareTotals t = {0};
+    Cover cov;
     double t0 = wall_s();
     int rc = compare_parse(argc, argv, &o);
     bool go = true;
@@ -730,6 +764,14 @@ int compare_main(int argc, char **argv)
     if (compare_report_init(&o, &t) != 0) {
         return 1;
     }
+    if (o.coverage && cover_session_start(&cov, "compare", o.coverage)) {
+        return 1;
+    }
+    if (!o.coverage && o.until_covered && cover_init(&cov) < 0) {
+        fprintf(stderr, "edu-tb compare: out of memory\n");
+        return 1;
+    }
+    o.cov = o.coverage || o.until_covered ? &cov : NULL;
     printf("edu-tb compare: %s", o.names[0]);
     for (unsigned i = 1; i < o.n_views; i++) {
         printf(" vs %s", o.names[i]);
@@ -751,6 +793,17 @@ int compare_main(int argc, char **argv)
     }
     if (t.sessions) {
         compare_summary(&o, &t, wall_s() - t0);
+    }
+    if (o.cov) {
+        printf("coverage: %u of %u bins hit (%.1f %%)%s%s\n",
+               cover_hit_bins(o.cov), o.cov->n,
+               100.0 * cover_hit_bins(o.cov) / o.cov->n,
+               o.coverage ? " in " : "", o.coverage ? o.coverage : "");
+        if (o.coverage && cover_session_end(o.cov, "compare", o.coverage)) {
+            t.failed = true;
+        } else if (!o.coverage) {
+            cover_fini(o.cov);
+        }
     }
     rc = t.failed || t.diverged || t.failed_checks ? 1 : 0;
     rc = compare_write_report(&o, &t, rc, wall_s() - t0) ? 1 : rc;

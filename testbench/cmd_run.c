@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "cmd_run.h"
+#include "cover_platform.h"
 #include "lockstep.h"
 #include "output.h"
 #include "report.h"
@@ -32,6 +33,8 @@ typedef struct RunOptions {
     bool several;    /* more than one scenario: a VCD each */
     bool quiet;
     bool verbose;
+    const char *coverage; /* --coverage FILE */
+    Cover *cov;           /* its bins, NULL without */
 } RunOptions;
 
 typedef struct RunTally {
@@ -48,6 +51,7 @@ void run_help(FILE *f)
     fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
           "[--quiet]\n"
           "                  [--junit FILE] [--json FILE] [--verbose]\n"
+          "                  [--coverage FILE]\n"
           "\n"
           "Runs the named scenarios (all of them when none is named), each "
           "on a fresh\n"
@@ -74,6 +78,8 @@ void run_help(FILE *f)
           "  --junit FILE    JUnit XML: a test case per scenario\n"
           "  --json FILE     a JSON summary (docs/edu-tb.md)\n"
           "  --verbose       after a FAIL line, every failed check\n"
+          "  --coverage FILE add the functional coverage bins hit to FILE\n"
+          "                  (docs/coverage.md)\n"
           "  -h, --help      this help\n"
           "\n"
           "On the qemu backend (QEMU 7.2) the scenarios that abort it are "
@@ -208,6 +214,10 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
         t->stopped = true;
         return;
     }
+    if (b) {
+        b = cover_platform_wrap(b, opt->cov, &cfg);
+        snprintf(err, sizeof(err), "out of memory");
+    }
     if (!b) {
         printf("FAIL %s: %s\n", s->name, err);
         run_record(s, opt, t, REPORT_ERROR, t0, err);
@@ -317,7 +327,17 @@ static int run_set_json(void *args, const char *v)
     return 0;
 }
 
+static int run_set_coverage(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--coverage needs a file name");
+    }
+    ((RunArgs *)args)->opt.coverage = v;
+    return 0;
+}
+
 static const CliOption run_options[] = {
+    CLI_VALUE("coverage", run_set_coverage),
     CLI_VALUE("backend", run_set_backend),
     CLI_VALUE("vcd", run_set_vcd),
     CLI_VALUE("junit", run_set_junit),
@@ -421,8 +441,18 @@ int run_main(int argc, char **argv)
         free(chosen);
         return 1;
     }
+    Cover cov;
+
+    if (opt.coverage && cover_session_start(&cov, "run", opt.coverage)) {
+        free(chosen);
+        return 1;
+    }
+    opt.cov = opt.coverage ? &cov : NULL;
     for (size_t i = 0; i < n && !tally.stopped; i++) {
         run_one(chosen[i], &opt, &tally);
+    }
+    if (opt.coverage && cover_session_end(&cov, "run", opt.coverage)) {
+        tally.failed++;
     }
     if (!tally.stopped) {
         printf("%u passed, %u failed, %u skipped\n", tally.passed,

@@ -11,6 +11,7 @@
 #include "cmd_compare.h"
 #include "cmd_regress.h"
 #include "cmd_run.h"
+#include "cover.h"
 #include "guest.h"
 #include "qtest.h"
 #include "serve.h"
@@ -40,6 +41,8 @@ static const TbCommand tb_commands[] = {
      serve_main, serve_help},
     {"guest", "boot a Linux guest on QEMU with the edu of a view",
      guest_main, guest_help},
+    {"cover", "merge functional coverage files, report one", cover_main,
+     cover_help},
 };
 
 #define TB_N_COMMANDS (sizeof(tb_commands) / sizeof(tb_commands[0]))

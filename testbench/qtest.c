@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cover_platform.h"
 #include "driver.h"
 #include "hex.h"
 #include "output.h"
@@ -1041,6 +1042,7 @@ void qtest_help(FILE *f)
     fputs("usage: edu-tb qtest [--backend NAME] [--slots LIST] [--dma-mask M]\n"
           "                   [--ram-size MIB] [--enumerate] [--vcd FILE] "
           "[--quiet]\n"
+          "                   [--coverage FILE]\n"
           "\n"
           "Speaks QEMU's qtest protocol on stdin/stdout against one "
           "backend:\n"
@@ -1061,6 +1063,8 @@ void qtest_help(FILE *f)
           "                  (what it did goes to stderr)\n"
           "  --vcd FILE      write the view's waveforms to FILE\n"
           "  --quiet         count guest errors instead of printing them\n"
+          "  --coverage FILE add the functional coverage bins hit to FILE\n"
+          "                  (docs/coverage.md)\n"
           "  -h, --help      this help\n"
           "\n"
           "requests:\n",
@@ -1148,6 +1152,7 @@ typedef struct QtestOptions {
     const char *name; /* the backend */
     EduPlatformConfig cfg;
     bool enumerate;
+    const char *coverage; /* --coverage FILE */
 } QtestOptions;
 
 static int qtest_set_backend(void *opts, const char *v)
@@ -1220,7 +1225,17 @@ static int qtest_set_ram_size(void *opts, const char *v)
     return 0;
 }
 
+static int qtest_set_coverage(void *opts, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&qtest_cli, "%s", "--coverage needs a file name");
+    }
+    ((QtestOptions *)opts)->coverage = v;
+    return 0;
+}
+
 static const CliOption qtest_options[] = {
+    CLI_VALUE("coverage", qtest_set_coverage),
     CLI_VALUE("backend", qtest_set_backend),
     CLI_VALUE("slots", qtest_set_slots),
     CLI_VALUE("dma-mask", qtest_set_dma_mask),
@@ -1243,6 +1258,7 @@ int qtest_main(int argc, char **argv)
     const char *name;
     bool enumerate;
     QtestSession session;
+    Cover cov;
     EduPlatform *b;
     char err[4400];
     int rc = cli_parse(&qtest_cli, argc, argv, &opt);
@@ -1262,18 +1278,31 @@ int qtest_main(int argc, char **argv)
         fprintf(stderr, "edu-tb qtest: --vcd: %s\n", err);
         return 1;
     }
+    if (opt.coverage && cover_session_start(&cov, "qtest", opt.coverage)) {
+        return 1;
+    }
     b = backend_open(name, &cfg, err, sizeof(err));
+    if (b && opt.coverage) {
+        b = cover_platform_wrap(b, &cov, &cfg);
+        snprintf(err, sizeof(err), "out of memory");
+    }
     if (!b) {
         fprintf(stderr, "edu-tb qtest: %s\n", err);
+        if (opt.coverage) {
+            cover_fini(&cov);
+        }
         return 1;
     }
-    if (enumerate && qtest_enumerate(b) < 0) {
-        backend_close(b);
-        return 1;
-    }
-    if (qtest_session_init(&session, b) < 0) {
+    rc = enumerate ? qtest_enumerate(b) : 0;
+    if (rc == 0 && qtest_session_init(&session, b) < 0) {
         fprintf(stderr, "edu-tb qtest: out of memory\n");
+        rc = -ENOMEM;
+    }
+    if (rc < 0) {
         backend_close(b);
+        if (opt.coverage) {
+            cover_fini(&cov);
+        }
         return 1;
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -1288,5 +1317,8 @@ int qtest_main(int argc, char **argv)
     }
     qtest_session_fini(&session);
     backend_close(b);
+    if (opt.coverage && cover_session_end(&cov, "qtest", opt.coverage)) {
+        rc = -EIO;
+    }
     return rc < 0 || session.backend_errors ? 1 : 0;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cover.h"
 #include "lockstep.h"
 
 typedef struct RandomConfig {
@@ -24,8 +25,14 @@ typedef struct RandomConfig {
     const unsigned *edu_slot;   /* ... and their slots */
     uint64_t dma_mask;          /* the platform's (EduPlatformConfig.dma_mask;
                                  * 0: the default, 2^28 - 1) */
-    bool beyond_qemu72;         /* also what aborts QEMU 7.2: DMAs whose
-                                 * buffer side ends at 0x41000 */
+    bool beyond_qemu72;         /* also what aborts QEMU 7.2 or differs
+                                 * from it by design: DMAs of 0 bytes,
+                                 * out of range or ending at 0x41000, an
+                                 * operand written while computing, DMA
+                                 * registers written while it runs, reads
+                                 * where BAR0 no longer decodes */
+    Cover *cover;               /* non-NULL: aim at its holes half the
+                                 * time (--until-covered) */
     /* Not NULL: the stream's random numbers are taken from these bytes, 8
      * a number (little-endian; 0 once they run out), not from 'seed' (a
      * fuzzer's input: tests/fuzz/fuzz_lockstep.c).  The numbers of seed N

@@ -278,5 +278,22 @@ bad 2 "name two to 4 backends" regress --out o --backends cmodel
 bad 1 "cannot make 'afile/o': Not a directory" regress --out afile/o
 bad 1 "'$run/rdir/junit.xml' is not a regular file" regress --out rdir
 
+# --- coverage files (docs/coverage.md) ------------------------------------
+bad 2 "--coverage needs a file name" run --coverage '' liveness
+bad 2 "--coverage needs a file name" compare --coverage ''
+bad 2 "option '--coverage' given twice" qtest --coverage a --coverage b
+bad 1 "'adir' is a directory" run --coverage adir liveness
+bad 1 "'fifo' is not a regular file" compare --coverage fifo --no-random
+bad 1 "empty, not an edu-tb coverage file" run --coverage afile liveness
+stdin=$io/requests bad 1 "empty, not an edu-tb coverage file" \
+    qtest --coverage afile
+bad 2 "merge or report?" cover
+bad 2 "unknown action 'frob'" cover frob
+bad 2 "merge needs OUT and an IN" cover merge out.cov
+bad 2 "report takes one FILE" cover report a b
+bad 2 "--html is for report" cover merge out.cov afile --html x.html
+bad 1 "nofile.cov: No such file or directory" cover merge out.cov nofile.cov
+bad 1 "empty, not an edu-tb coverage file" cover report afile --html x.html
+
 echo "bad_input: $cases cases, $((cases - failed)) answered as they should"
 [ "$failed" -eq 0 ]

@@ -18,6 +18,14 @@ extern "C" {
 }
 #include "verilated.h"
 #include "verilated_vcd_c.h"
+#if EDU_RTL_COVERAGE
+#include <atomic>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+#include "verilated_cov.h"
+#endif
 
 // The first assertion (or assumption) of the models' protocol checkers
 // that failed in the current evaluation (rtl/formal/edu_assert.svh); the
@@ -59,8 +67,33 @@ int idsel_bit(unsigned slot)
 
 rtl_platform::rtl_platform() = default;
 
+#if EDU_RTL_COVERAGE
+/*
+ * The coverage build (the coverage preset, docs/coverage.md): the
+ * device's line and toggle counts of this platform go to a file of their
+ * own, $EDU_RTL_COVERAGE_DIR/rtl-PID-N.dat (default: the current
+ * directory), for verilator_coverage to merge.  Only the device model is
+ * verilated with --coverage: the harness's bus model has no points.
+ */
+static void rtl_write_coverage(VerilatedContext *ctx)
+{
+    static std::atomic<unsigned> serial{0};
+    const char *dir = std::getenv("EDU_RTL_COVERAGE_DIR");
+    std::string path = std::string(dir && *dir ? dir : ".") + "/rtl-" +
+                       std::to_string(getpid()) + "-" +
+                       std::to_string(serial++) + ".dat";
+
+    ctx->coveragep()->write(path.c_str());
+}
+#endif
+
 rtl_platform::~rtl_platform()
 {
+#if EDU_RTL_COVERAGE
+    if (m_ctx) {
+        rtl_write_coverage(m_ctx.get());
+    }
+#endif
     if (m_vcd) {
         m_vcd->close();
         delete m_vcd;
