@@ -11,14 +11,15 @@ build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # The main job also drives QEMU's own edu, the reference, and boots the
 # Linux guest (scripts/guest-image.sh): Debian's kernel and its headers for
 # the driver, libc6-dev for the static test program, busybox-static and
-# cpio for the initramfs.
+# cpio for the initramfs.  Its closing benchmark table (bench/run-all)
+# replays the RTL's stimulus under Icarus Verilog too.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86 linux-image-amd64
-    linux-headers-amd64 libc6-dev busybox-static cpio)
-# The tests also use cmocka, Icarus Verilog (the RTL compiles there too)
-# and Yosys (the RTL synthesizes); the robustness stages clang with
+    linux-headers-amd64 libc6-dev busybox-static cpio iverilog)
+# The tests also use cmocka, Icarus Verilog (the RTL compiles there too;
+# already a run package) and Yosys (the RTL synthesizes); the robustness stages clang with
 # libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
 # tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev iverilog yosys clang
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev yosys clang
     libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db)
 
 case "${1:-}" in
