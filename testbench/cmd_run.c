@@ -25,6 +25,7 @@
 typedef struct RunOptions {
     const char *backend;
     const char *vcd; /* NULL: no waveforms */
+    bool fst;        /* ... written as FST (--fst) */
     bool several;    /* more than one scenario: a VCD each */
     bool quiet;
     bool verbose;
@@ -41,8 +42,8 @@ typedef struct RunTally {
 void run_help(FILE *f)
 {
     fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
-          "[--quiet]\n"
-          "                  [--verbose]\n"
+          "[--fst FILE]\n"
+          "                  [--quiet] [--verbose]\n"
           "\n"
           "Runs the named scenarios (all of them when none is named), each "
           "on a fresh\n"
@@ -63,6 +64,9 @@ void run_help(FILE *f)
           "                  one file each, the scenario's name inserted "
           "before the\n"
           "                  extension: out.vcd -> out-liveness.vcd, ...\n"
+          "  --fst FILE      the same as FST (GTKWave's compressed format; "
+          "the rtl and\n"
+          "                  rtl-stress views only)\n"
           "  --quiet         do not print the guest errors the views "
           "report (the error\n"
           "                  scenarios cause some on purpose)\n"
@@ -162,6 +166,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     } else {
         cfg.vcd_path = opt->vcd;
     }
+    cfg.fst = opt->fst;
     b = backend_open(opt->backend, &cfg, err, sizeof(err));
     if (!b && !t->opened) {
         /* Not this scenario's doing: the view cannot start at all (QEMU
@@ -232,7 +237,23 @@ static int run_set_vcd(void *args, const char *v)
     if (!*v) {
         return cli_usage(&run_cli, "%s", "--vcd needs a file name, not ''");
     }
+    if (((RunArgs *)args)->opt.vcd) {
+        return cli_usage(&run_cli, "%s", "one waveform file: --vcd or --fst");
+    }
     ((RunArgs *)args)->opt.vcd = v;
+    return 0;
+}
+
+static int run_set_fst(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--fst needs a file name, not ''");
+    }
+    if (((RunArgs *)args)->opt.vcd) {
+        return cli_usage(&run_cli, "%s", "one waveform file: --vcd or --fst");
+    }
+    ((RunArgs *)args)->opt.vcd = v;
+    ((RunArgs *)args)->opt.fst = true;
     return 0;
 }
 
@@ -260,6 +281,7 @@ static int run_add_scenario(void *args_, const char *name)
 static const CliOption run_options[] = {
     CLI_VALUE("backend", run_set_backend),
     CLI_VALUE("vcd", run_set_vcd),
+    CLI_VALUE("fst", run_set_fst),
     CLI_FLAG("quiet", RunArgs, opt.quiet),
     CLI_FLAG("verbose", RunArgs, opt.verbose),
 };
@@ -302,14 +324,15 @@ static bool run_vcd_writable(const RunOptions *opt, const Scenario **chosen,
         if (opt->several) {
             if (run_vcd_path(path, sizeof(path), opt->vcd,
                              chosen[i]->name) < 0) {
-                fprintf(stderr, "edu-tb run: --vcd: '%s' is too long\n",
-                        opt->vcd);
+                fprintf(stderr, "edu-tb run: --%s: '%s' is too long\n",
+                        opt->fst ? "fst" : "vcd", opt->vcd);
                 return false;
             }
             p = path;
         }
         if (output_check(p, err, sizeof(err)) < 0) {
-            fprintf(stderr, "edu-tb run: --vcd: %s\n", err);
+            fprintf(stderr, "edu-tb run: --%s: %s\n", opt->fst ? "fst" : "vcd",
+                    err);
             return false;
         }
     }
