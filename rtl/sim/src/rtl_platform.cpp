@@ -67,6 +67,25 @@ template <typename Root> bool forget_clock_high(Root *, long)
     return false;
 }
 
+// The FST writer (Verilator 5.006's fstapi.c) keeps the value changes in
+// memory, up to 128 MiB, and writes them out by following each signal's
+// chain of changes back through that buffer: one cache miss per change
+// once the buffer is larger than the cache, most of the FST run's time
+// (docs/performance.md).  Written out every k_fst_flush_clocks clocks, the
+// buffer stays in the cache.  VCD is written as it goes.
+constexpr uint64_t k_fst_flush_clocks = 1u << 10;
+
+void trace_clock_done(VerilatedFstC *fst, uint64_t clock)
+{
+    if (clock % k_fst_flush_clocks == k_fst_flush_clocks - 1) {
+        fst->flush();
+    }
+}
+
+void trace_clock_done(VerilatedVcdC *, uint64_t)
+{
+}
+
 } // namespace
 
 // One set of models: the bus, a model per device, the waveform file.
@@ -510,6 +529,7 @@ template <class M> bool rtl_platform::settle(M &models, uint64_t host_ask)
         b->pci_clk = 0;
         b->eval();
         models.trace->dump(m_clock * m_clock_ns + m_clock_ns / 2);
+        trace_clock_done(models.trace, m_clock);
     }
     m_settled = true;
     return who == -1;
