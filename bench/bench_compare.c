@@ -100,8 +100,10 @@ int main(int argc, char **argv)
     status = pclose(p);
     t = children_cpu_s() - t0;
     if (status != 0 || !equal || !ops || t <= 0) {
-        fprintf(stderr, "bench-compare: %s did not end with every answer "
-                        "equal\n", cmd);
+        fprintf(stderr,
+                "bench-compare: %s did not end with every answer "
+                "equal\n",
+                cmd);
         bench_table_close(table);
         return 1;
     }
