@@ -6,7 +6,9 @@
  * in the same run: the whole driver sequence (program, run, see RUN clear),
  * the same sequence with count 0 (its register traffic alone), and the
  * difference, which is what moving the data through the model costs.
- * Targets from the C-model issue: >= 20 M reads/s, DMA <= 3x memcpy.
+ * Targets (the speed issue): >= 80 M reads/s, the whole DMA sequence
+ * <= 2x memcpy.  Times are this process's CPU time, so that other load
+ * on the machine counts as little as it can.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -28,7 +30,7 @@ static double now_s(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -108,9 +110,10 @@ static double bench_memcpy(unsigned long n)
 
 static void usage(FILE *f)
 {
-    fputs("usage: bench-cmodel\nPrints C-model register reads per second "
-          "and the cost of a 4 KiB DMA\nagainst memcpy.  Build with the "
-          "release preset for meaningful figures.\n",
+    fputs("usage: bench-cmodel [--table FILE] [--quick]\nPrints C-model "
+          "register reads per CPU second and the cost of a 4 KiB DMA\n"
+          "against memcpy.  Build with the release preset for meaningful "
+          "figures.\n" BENCH_COMMON_USAGE,
           f);
 }
 
@@ -119,13 +122,19 @@ int main(int argc, char **argv)
     static const BenchCli cli = {"bench-cmodel", usage, NULL};
     unsigned long reads = 20000000, dmas = 200000;
     double t_read, t_dma, t_empty, t_copy;
-    const char *operand;
+    BenchArgs args;
+    FILE *table;
     Host *host;
     int status;
 
-    if (!bench_cli(&cli, argc, argv, &operand, &status)) {
+    if (!bench_args(&cli, argc, argv, &args, &status)) {
         return status;
     }
+    if (args.quick) {
+        reads /= 10;
+        dmas /= 10;
+    }
+    table = bench_table_open(&cli, &args);
     host = make_host();
     bench_reads(host, reads / 10); /* warm up */
     t_read = bench_reads(host, reads);
@@ -134,20 +143,23 @@ int main(int argc, char **argv)
     t_empty = bench_dma(host, dmas, 0);
     t_copy = bench_memcpy(dmas * 10);
 
-    printf("C model, one run:\n");
-    printf("  register reads      %8.1f M/s  (%.1f ns each; target >= 20 "
+    printf("C model, one run, per CPU second:\n");
+    printf("  register reads      %8.1f M/s  (%.1f ns each; target >= 80 "
            "M/s) %s\n",
-           1e-6 / t_read, t_read * 1e9, 1e-6 / t_read >= 20 ? "ok" : "MISSED");
+           1e-6 / t_read, t_read * 1e9,
+           bench_figure(table, "C model register reads", 1e-6 / t_read,
+                        "M/s", ">=", 80));
     printf("  4 KiB memcpy        %8.1f ns\n", t_copy * 1e9);
     printf("  4 KiB DMA, whole    %8.1f ns   (%.2f x memcpy: 4 register "
-           "writes, run, 1 read)\n",
-           t_dma * 1e9, t_dma / t_copy);
+           "writes, run, 1 read; target <= 2x) %s\n",
+           t_dma * 1e9, t_dma / t_copy,
+           bench_figure(table, "C model 4 KiB DMA, whole sequence / memcpy",
+                        t_dma / t_copy, "x", "<=", 2));
     printf("  same with count 0   %8.1f ns   (the register traffic alone)\n",
            t_empty * 1e9);
-    printf("  moving the 4 KiB    %8.1f ns   (%.2f x memcpy; target <= 3x) "
-           "%s\n",
-           (t_dma - t_empty) * 1e9, (t_dma - t_empty) / t_copy,
-           (t_dma - t_empty) / t_copy <= 3 ? "ok" : "MISSED");
+    printf("  moving the 4 KiB    %8.1f ns   (%.2f x memcpy)\n",
+           (t_dma - t_empty) * 1e9, (t_dma - t_empty) / t_copy);
     host_destroy(host);
+    bench_table_close(table);
     return 0;
 }

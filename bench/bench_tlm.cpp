@@ -7,9 +7,11 @@
  * through the C shim (what edu-tb's tlm backend calls), and without the
  * quantum keeper (the kernel synchronises after every access).  Then 8-byte
  * RAM reads: direct, TLM with DMI, TLM with DMI off (b_transport through
- * the host bridge to ram_tlm).  Target from the TLM issue: the TLM path
- * costs at most 3x the direct call.  Build with the release preset for
- * meaningful figures.
+ * the host bridge to ram_tlm).  Targets (the speed issue): the TLM path
+ * with the quantum keeper costs at most 2x the direct call, through the C
+ * shim at most 2.3x.  Times are this process's CPU time (the best of a
+ * few rounds), so that other load on the machine counts as little as it
+ * can.  Build with the release preset for meaningful figures.
  */
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +37,7 @@ double now_s()
 {
     timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) +
            static_cast<double>(ts.tv_nsec) * 1e-9;
 }
@@ -170,11 +172,11 @@ constexpr int rounds = 5;
 void usage(FILE *f)
 {
     std::fprintf(f,
-                 "usage: bench-tlm\nPrints register and RAM reads per second "
-                 "through the TLM view against\ndirect C-model calls, "
-                 "with and without the quantum keeper and DMI\n(the best "
-                 "of %d rounds each).  Build with the release preset for "
-                 "meaningful\nfigures.\n",
+                 "usage: bench-tlm [--table FILE] [--quick]\nPrints register "
+                 "and RAM reads per CPU second through the TLM view\nagainst "
+                 "direct C-model calls, with and without the quantum keeper "
+                 "and DMI\n(the best of %d rounds each).  Build with the "
+                 "release preset for meaningful\nfigures.\n" BENCH_COMMON_USAGE,
                  rounds);
 }
 
@@ -183,17 +185,23 @@ void usage(FILE *f)
 int main(int argc, char **argv)
 {
     static const BenchCli cli = {"bench-tlm", usage, nullptr};
-    const unsigned long n = 2000000;
-    const unsigned long n_slow = 100000;
+    unsigned long n = 2000000;
+    unsigned long n_slow = 100000;
     const uint64_t ram_word = 0x0123456789abcdefull;
     best t_direct, t_tlm, t_shim, t_noqk, r_direct, r_dmi, r_nodmi;
     char err[256];
-    const char *operand;
+    BenchArgs args;
+    FILE *table;
     int status;
 
-    if (!bench_cli(&cli, argc, argv, &operand, &status)) {
+    if (!bench_args(&cli, argc, argv, &args, &status)) {
         return status;
     }
+    if (args.quick) {
+        n /= 10;
+        n_slow /= 10;
+    }
+    table = bench_table_open(&cli, &args);
 
     /* The C model. */
     Host *host = make_host();
@@ -253,13 +261,27 @@ int main(int argc, char **argv)
     }
     sim->ops->destroy(sim);
 
-    std::printf("TLM view against the C model, best of %d rounds:\n", rounds);
+    std::printf("TLM view against the C model, best of %d rounds, per CPU "
+                "second:\n",
+                rounds);
     std::printf(" register reads (edu ID, 4 bytes):\n");
     line("C model, direct call", t_direct.t, t_direct.t, "");
     line("TLM, quantum keeper", t_tlm.t, t_direct.t,
-         t_tlm.t / t_direct.t <= 3 ? "  target <= 3x: ok"
-                                   : "  target <= 3x: MISSED");
-    line("TLM via the C shim", t_shim.t, t_direct.t, "");
+         std::strcmp(bench_figure(table,
+                                  "TLM register read (quantum keeper) / "
+                                  "direct C-model call",
+                                  t_tlm.t / t_direct.t, "x", "<=", 2.0),
+                     "ok")
+             ? "  target <= 2x: MISSED"
+             : "  target <= 2x: ok");
+    line("TLM via the C shim", t_shim.t, t_direct.t,
+         std::strcmp(bench_figure(table,
+                                  "TLM register read through the C shim / "
+                                  "direct C-model call",
+                                  t_shim.t / t_direct.t, "x", "<=", 2.3),
+                     "ok")
+             ? "  target <= 2.3x: MISSED"
+             : "  target <= 2.3x: ok");
     line("TLM, no quantum keeper", t_noqk.t, t_direct.t,
          "  (kernel sync after each)");
     std::printf(" RAM reads (8 bytes):\n");
@@ -267,5 +289,6 @@ int main(int argc, char **argv)
     line("TLM, DMI", r_dmi.t, r_direct.t, "");
     line("TLM, DMI off", r_nodmi.t, r_direct.t, "  (b_transport to ram_tlm)");
     host_destroy(host);
+    bench_table_close(table);
     return 0;
 }

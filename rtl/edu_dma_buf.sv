@@ -31,6 +31,7 @@ module edu_dma_buf (
   localparam int Rows = 1024;
   localparam int FillRows = 128;
   localparam int Chunks = Rows / FillRows;
+  localparam int MaskBits = $clog2(FillRows);   // a row: chunk, then flag within it
 
   // The fill under way: its range, and the chunk of rows it does next.
   logic        filling_q;
@@ -73,7 +74,11 @@ module edu_dma_buf (
   for (genvar b = 0; b < 4; b++) begin : g_bank
     logic [7:0]     mem [Rows];
     logic [7:0]     rdata_q;
-    logic [Rows-1:0] zero_q;
+    // The zero flags as Chunks words of FillRows flags (row r: word
+    // r / FillRows, bit r % FillRows), so that a clock writes one word:
+    // the same flip-flops as one Rows-bit vector, but a simulator copies
+    // one word per clock, not the whole vector (docs/performance.md).
+    logic [FillRows-1:0] zero_q [Chunks];
     logic           zero_rd_q;
     logic [9:0]     row;
     assign row = row_i[10*b +: 10];
@@ -94,17 +99,18 @@ module edu_dma_buf (
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        zero_q <= '1;
+        for (int c = 0; c < Chunks; c++) begin
+          zero_q[c] <= '1;
+        end
         zero_rd_q <= 1'b1;
       end else begin
         if (filling_q) begin
-          zero_q[32'(chunk_q) * FillRows +: FillRows] <=
-              zero_q[32'(chunk_q) * FillRows +: FillRows] | chunk_mask(lo_row, hi_row, chunk_q);
+          zero_q[chunk_q] <= zero_q[chunk_q] | chunk_mask(lo_row, hi_row, chunk_q);
         end else if (we_i[b]) begin
-          zero_q[row] <= 1'b0;
+          zero_q[row[9:MaskBits]][row[MaskBits-1:0]] <= 1'b0;
         end
         if (!we_i[b]) begin
-          zero_rd_q <= zero_q[row];
+          zero_rd_q <= zero_q[row[9:MaskBits]][row[MaskBits-1:0]];
         end
       end
     end

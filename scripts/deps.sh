@@ -11,19 +11,21 @@ build_pkgs=(cmake make gcc g++ pkg-config libsystemc-dev verilator help2man)
 # The main job also drives QEMU's own edu, the reference, and boots the
 # Linux guest (scripts/guest-image.sh): Debian's kernel and its headers for
 # the driver, libc6-dev for the static test program, busybox-static and
-# cpio for the initramfs.
+# cpio for the initramfs.  Its closing benchmark table (bench/run-all)
+# replays the RTL's stimulus under Icarus Verilog too.
 run_pkgs=("${build_pkgs[@]}" qemu-system-x86 linux-image-amd64
-    linux-headers-amd64 libc6-dev busybox-static cpio)
+    linux-headers-amd64 libc6-dev busybox-static cpio iverilog)
 # The coverage report (scripts/coverage.sh): cmocka for the unit tests,
 # lcov (genhtml) for the C model's gcov data and the RTL's.
 coverage_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov)
-# The tests also use cmocka, lcov, Icarus Verilog (the RTL compiles there
-# too) and Yosys (the RTL synthesizes); the robustness stages clang with
-# libFuzzer (libclang-rt-14-dev), valgrind and clang-tidy; the install
-# tests dpkg-dev (cpack's dependency list) and man-db (the man pages).
-# The regression test on Slurm (scripts/slurm-local.sh): Slurm's
-# controller, node daemon and commands, and munge.
-test_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov iverilog yosys clang
+# The tests also use cmocka, lcov, Icarus Verilog (a run package: the
+# benchmarks replay the RTL on it) and Yosys (the RTL synthesizes); the
+# robustness stages clang with libFuzzer (libclang-rt-14-dev), valgrind and
+# clang-tidy; the install tests dpkg-dev (cpack's dependency list) and
+# man-db (the man pages).  The regression test on Slurm
+# (scripts/slurm-local.sh): Slurm's controller, node daemon and commands,
+# and munge.
+test_pkgs=("${run_pkgs[@]}" libcmocka-dev lcov yosys clang
     libclang-rt-14-dev valgrind clang-tidy dpkg-dev man-db slurmctld slurmd
     slurm-client munge)
 

@@ -28,6 +28,7 @@
 typedef struct RunOptions {
     const char *backend;
     const char *vcd; /* NULL: no waveforms */
+    bool fst;        /* ... written as FST (--fst) */
     const char *junit; /* --junit FILE, or NULL */
     const char *json;  /* --json FILE, or NULL */
     bool several;    /* more than one scenario: a VCD each */
@@ -49,8 +50,8 @@ typedef struct RunTally {
 void run_help(FILE *f)
 {
     fputs("usage: edu-tb run [SCENARIO...] [--backend NAME] [--vcd FILE] "
-          "[--quiet]\n"
-          "                  [--junit FILE] [--json FILE] [--verbose]\n"
+          "[--fst FILE]\n"
+          "                  [--quiet] [--junit FILE] [--json FILE] [--verbose]\n"
           "                  [--coverage FILE]\n"
           "\n"
           "Runs the named scenarios (all of them when none is named), each "
@@ -72,6 +73,9 @@ void run_help(FILE *f)
           "                  one file each, the scenario's name inserted "
           "before the\n"
           "                  extension: out.vcd -> out-liveness.vcd, ...\n"
+          "  --fst FILE      the same as FST (GTKWave's compressed format; "
+          "the rtl and\n"
+          "                  rtl-stress views only)\n"
           "  --quiet         do not print the guest errors the views "
           "report (the error\n"
           "                  scenarios cause some on purpose)\n"
@@ -206,6 +210,7 @@ static void run_one(const Scenario *s, const RunOptions *opt, RunTally *t)
     } else {
         cfg.vcd_path = opt->vcd;
     }
+    cfg.fst = opt->fst;
     b = backend_open(opt->backend, &cfg, err, sizeof(err));
     if (!b && !t->opened) {
         /* Not this scenario's doing: the view cannot start at all (QEMU
@@ -284,7 +289,23 @@ static int run_set_vcd(void *args, const char *v)
     if (!*v) {
         return cli_usage(&run_cli, "%s", "--vcd needs a file name, not ''");
     }
+    if (((RunArgs *)args)->opt.vcd) {
+        return cli_usage(&run_cli, "%s", "one waveform file: --vcd or --fst");
+    }
     ((RunArgs *)args)->opt.vcd = v;
+    return 0;
+}
+
+static int run_set_fst(void *args, const char *v)
+{
+    if (!*v) {
+        return cli_usage(&run_cli, "%s", "--fst needs a file name, not ''");
+    }
+    if (((RunArgs *)args)->opt.vcd) {
+        return cli_usage(&run_cli, "%s", "one waveform file: --vcd or --fst");
+    }
+    ((RunArgs *)args)->opt.vcd = v;
+    ((RunArgs *)args)->opt.fst = true;
     return 0;
 }
 
@@ -342,6 +363,7 @@ static const CliOption run_options[] = {
     CLI_VALUE("vcd", run_set_vcd),
     CLI_VALUE("junit", run_set_junit),
     CLI_VALUE("json", run_set_json),
+    CLI_VALUE("fst", run_set_fst),
     CLI_FLAG("quiet", RunArgs, opt.quiet),
     CLI_FLAG("verbose", RunArgs, opt.verbose),
 };
@@ -384,14 +406,15 @@ static bool run_vcd_writable(const RunOptions *opt, const Scenario **chosen,
         if (opt->several) {
             if (run_vcd_path(path, sizeof(path), opt->vcd,
                              chosen[i]->name) < 0) {
-                fprintf(stderr, "edu-tb run: --vcd: '%s' is too long\n",
-                        opt->vcd);
+                fprintf(stderr, "edu-tb run: --%s: '%s' is too long\n",
+                        opt->fst ? "fst" : "vcd", opt->vcd);
                 return false;
             }
             p = path;
         }
         if (output_check(p, err, sizeof(err)) < 0) {
-            fprintf(stderr, "edu-tb run: --vcd: %s\n", err);
+            fprintf(stderr, "edu-tb run: --%s: %s\n", opt->fst ? "fst" : "vcd",
+                    err);
             return false;
         }
     }

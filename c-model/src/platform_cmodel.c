@@ -75,6 +75,12 @@ static int cmodel_build(CmodelPlatform *cm, const EduPlatformConfig *cfg,
         }
         edu_set_dma_mask(edu, cfg->dma_mask);
     }
+    if (cfg->vcd_path && cfg->fst) {
+        snprintf(err, errlen,
+                 "cmodel: no FST waveforms (no FST writer library in "
+                 "Debian; docs/waves.md): write VCD");
+        return -ENOTSUP;
+    }
     if (cfg->vcd_path) {
         char why[256];
 

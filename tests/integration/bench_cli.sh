@@ -4,6 +4,7 @@
 # nothing: no case here starts a measurement.
 #
 #   bench_cli.sh BENCH-PROGRAM...
+#   bench_cli.sh --run-all RUN-ALL
 set -uo pipefail
 [ $# -gt 0 ] || { echo "usage: $0 BENCH-PROGRAM..." >&2; exit 2; }
 
@@ -36,6 +37,19 @@ check() {
     fi
 }
 
+if [ "$1" = --run-all ]; then
+    # bench/run-all: its help, a bad option, a missing folder.
+    prog=$2
+    check 0 out "usage: " "$prog" --help
+    check 2 err "run-all: unknown option '--frob'" "$prog" --frob
+    check 2 err "run-all: --json needs a FILE" "$prog" --json
+    check 2 err "run-all: no folder /nonexistent" "$prog" /nonexistent
+    check 2 err "run-all: unexpected argument 'y'" "$prog" /nonexistent y
+    echo "bench_cli: $cases cases, $((cases - failed)) answered as they should"
+    [ "$failed" -eq 0 ]
+    exit
+fi
+
 for prog in "$@"; do
     name=$(basename "$prog")
     check 0 out "usage: $name" "$prog" --help
@@ -43,13 +57,19 @@ for prog in "$@"; do
     check 2 err "$name: unknown option '--frob' (see $name --help)" \
         "$prog" --frob
     check 2 err "$name: unknown option '-x'" "$prog" -x
+    if [ "$name" != bench-qtest ]; then
+        # The table convention (docs/performance.md).
+        check 0 out "--table FILE" "$prog" --help
+        check 2 err "$name: --table needs a FILE" "$prog" --table
+        check 2 err "$name: --table needs a FILE" "$prog" --table ""
+    fi
     case $name in
     bench-rtl)
         check 2 err "CLOCKS 'abc' is not a number" "$prog" abc
         check 2 err "CLOCKS '10' is not a number" "$prog" 10
         check 2 err "unexpected argument 'y'" "$prog" 5000000 y
         ;;
-    bench-qtest)
+    bench-qtest | bench-compare)
         check 2 err "EDU_TB '/nonexistent' is not an executable" \
             "$prog" /nonexistent
         check 2 err "unexpected argument 'y'" "$prog" /nonexistent y

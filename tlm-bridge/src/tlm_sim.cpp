@@ -409,6 +409,12 @@ EduPlatform *tlm_sim_create(const EduPlatformConfig *in,
     if (edu_platform_config_resolve(in, &cfg, err, errlen) < 0) {
         return nullptr;
     }
+    if (cfg.vcd_path && cfg.fst) {
+        set_error(err, errlen,
+                  "tlm: no FST waveforms (no FST writer library in Debian; "
+                  "docs/waves.md): write VCD");
+        return nullptr;
+    }
     setup_once();
     sim = new (std::nothrow) TlmSim();
     if (!sim) {

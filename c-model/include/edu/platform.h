@@ -47,6 +47,10 @@ typedef struct EduPlatformConfig {
      * QEMU guest's RAM there (docs/guest.md).
      */
     void *ram;
+    /* vcd_path is written as FST (GTKWave's compressed format) instead of
+     * VCD.  The RTL view only (Verilator's --trace-fst); the C model and
+     * TLM views refuse it (docs/waves.md). */
+    bool fst;
 } EduPlatformConfig;
 
 /*

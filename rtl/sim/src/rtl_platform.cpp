@@ -9,14 +9,19 @@
 #include <sys/mman.h>
 
 #include "Vedu_sim_bus.h"
+#include "Vedu_sim_bus_fst.h"
 #include "Vedu_sim_dev.h"
 #include "Vedu_sim_dev__Dpi.h"
+#include "Vedu_sim_dev___024root.h"
+#include "Vedu_sim_dev_fst.h"
+#include "Vedu_sim_dev_fst___024root.h"
 extern "C" {
 #include "edu/host.h"
 #include "edu/regs.h"
 #include "edu/timing.h"
 }
 #include "verilated.h"
+#include "verilated_fst_c.h"
 #include "verilated_vcd_c.h"
 #if EDU_RTL_COVERAGE
 #include <atomic>
@@ -63,7 +68,82 @@ int idsel_bit(unsigned slot)
     return -1;
 }
 
+// The falling edge of a device's clock without evaluating the model.
+// Nothing in the device works on the falling edge and nothing reads its
+// outputs before the next rising edge, whose eval() evaluates the input
+// logic again anyway: all the falling edge's eval() does is let the model
+// see the clock low, so that the next high is an edge.  Verilator 5.006
+// keeps that memory in the root's __Vtrigrprev__TOP__pci_clk; clearing it
+// is the same as an eval() with the clock low, at none of the cost (the
+// input logic, about a third of the model's work per clock,
+// docs/performance.md).  A Verilator without that member gets the eval().
+template <typename Root>
+auto forget_clock_high(Root *root, int)
+    -> decltype(root->__Vtrigrprev__TOP__pci_clk = 0, bool())
+{
+    root->__Vtrigrprev__TOP__pci_clk = 0;
+    return true;
+}
+
+template <typename Root> bool forget_clock_high(Root *, long)
+{
+    return false;
+}
+
+// The FST writer (Verilator 5.006's fstapi.c) keeps the value changes in
+// memory, up to 128 MiB, and writes them out by following each signal's
+// chain of changes back through that buffer: one cache miss per change
+// once the buffer is larger than the cache, most of the FST run's time
+// (docs/performance.md).  Written out every k_fst_flush_clocks clocks, the
+// buffer stays in the cache.  VCD is written as it goes.
+constexpr uint64_t k_fst_flush_clocks = 1u << 10;
+
+void trace_clock_done(VerilatedFstC *fst, uint64_t clock)
+{
+    if (clock % k_fst_flush_clocks == k_fst_flush_clocks - 1) {
+        fst->flush();
+    }
+}
+
+void trace_clock_done(VerilatedVcdC *, uint64_t)
+{
+}
+
 } // namespace
+
+// One set of models: the bus, a model per device, the waveform file.
+template <class Dev, class Bus, class Trace> struct rtl_models {
+    using dev_type = Dev;
+    using bus_type = Bus;
+    using trace_type = Trace;
+
+    Bus *bus = nullptr;
+    std::vector<Dev *> dev;
+    Trace *trace = nullptr; // NULL: no waveforms
+    std::string tmp_path;   // where the trace is written until finish()
+
+    rtl_models() = default;
+    rtl_models(const rtl_models &) = delete;
+    rtl_models &operator=(const rtl_models &) = delete;
+    ~rtl_models()
+    {
+        if (trace) {
+            trace->close();
+            delete trace;
+            std::remove(tmp_path.c_str());
+        }
+        for (Dev *d : dev) {
+            delete d;
+        }
+        delete bus;
+    }
+};
+
+struct rtl_vcd_models : rtl_models<Vedu_sim_dev, Vedu_sim_bus, VerilatedVcdC> {
+};
+struct rtl_fst_models
+    : rtl_models<Vedu_sim_dev_fst, Vedu_sim_bus_fst, VerilatedFstC> {
+};
 
 rtl_platform::rtl_platform() = default;
 
@@ -91,21 +171,14 @@ rtl_platform::~rtl_platform()
 {
 #if EDU_RTL_COVERAGE
     if (m_ctx) {
-        rtl_write_coverage(m_ctx.get());
+        rtl_write_coverage(m_ctx.get()); /* while the models are there */
     }
 #endif
-    if (m_vcd) {
-        m_vcd->close();
-        delete m_vcd;
-        std::remove((m_vcd_path + ".tmp").c_str());
-    }
+    m_vcdm.reset(); // before their context
+    m_fstm.reset();
     if (m_record) {
         std::fclose(m_record);
     }
-    for (auto &d : m_dev) {
-        delete d.model;
-    }
-    delete m_bus;
     if (m_ram && !m_ram_external) {
         munmap(m_ram, m_ram_size);
     }
@@ -196,25 +269,41 @@ int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
     if (cfg.vcd_path) {
         m_ctx->traceEverOn(true);
     }
-    m_bus = new Vedu_sim_bus(m_ctx.get(), "TOP");
-    for (unsigned i = 0; i < n; i++) {
+    if (cfg.vcd_path && cfg.fst) {
+        m_fstm = std::make_unique<rtl_fst_models>();
+        return create_models(*m_fstm, cfg, err);
+    }
+    m_vcdm = std::make_unique<rtl_vcd_models>();
+    return create_models(*m_vcdm, cfg, err);
+}
+
+template <class M>
+int rtl_platform::create_models(M &m, const EduPlatformConfig &cfg,
+                                std::string &err)
+{
+    using Dev = typename M::dev_type;
+    using Trace = typename M::trace_type;
+
+    m.bus = new typename M::bus_type(m_ctx.get(), "TOP");
+    for (unsigned i = 0; i < m_dev.size(); i++) {
         std::string name = "TOP.edu" + std::to_string(i);
 
-        m_dev[i].model = new Vedu_sim_dev(m_ctx.get(), name.c_str());
+        m.dev.push_back(new Dev(m_ctx.get(), name.c_str()));
     }
-    reset();
+    reset(m);
     if (cfg.vcd_path) {
         m_vcd_path = cfg.vcd_path;
-        m_vcd = new VerilatedVcdC;
-        m_bus->trace(m_vcd, 99);
-        for (auto &d : m_dev) {
-            d.model->trace(m_vcd, 99);
+        m.tmp_path = m_vcd_path + ".tmp";
+        m.trace = new Trace;
+        m.bus->trace(m.trace, 99);
+        for (Dev *d : m.dev) {
+            d->trace(m.trace, 99);
         }
-        m_vcd->open((m_vcd_path + ".tmp").c_str());
-        if (!m_vcd->isOpen()) {
-            err = "cannot write " + m_vcd_path + ".tmp: " + strerror(errno);
-            delete m_vcd;
-            m_vcd = nullptr;
+        m.trace->open(m.tmp_path.c_str());
+        if (!m.trace->isOpen()) {
+            err = "cannot write " + m.tmp_path + ": " + strerror(errno);
+            delete m.trace;
+            m.trace = nullptr;
             return -EIO;
         }
     }
@@ -224,11 +313,9 @@ int rtl_platform::create(const EduPlatformConfig &cfg, const EduRtlOptions &opt,
 
 // Holds every device in reset for a clock, then lets it go: the platform
 // starts at clock 0 with an idle bus.
-void rtl_platform::reset()
+template <class M> void rtl_platform::reset(M &models)
 {
-    for (auto &d : m_dev) {
-        Vedu_sim_dev *m = d.model;
-
+    for (auto *m : models.dev) {
         m->rst_n = 0;
         m->pci_clk = 0;
         m->ad = 0;
@@ -254,9 +341,9 @@ void rtl_platform::reset()
     m_settled = true;
 }
 
-void rtl_platform::read_device(rtl_device &d)
+template <class Dev>
+void rtl_platform::read_device(rtl_device &d, const Dev *m)
 {
-    const Vedu_sim_dev *m = d.model;
     pci_drive &o = d.drive;
 
     o.ad = m->ad_o;
@@ -316,6 +403,15 @@ void rtl_platform::log_guest_errors(const rtl_device &d)
 // The rising edge of the next clock.
 void rtl_platform::rise()
 {
+    if (m_fstm) {
+        rise(*m_fstm);
+    } else {
+        rise(*m_vcdm);
+    }
+}
+
+template <class M> void rtl_platform::rise(M &models)
+{
     uint32_t req_n = ~0u;
     unsigned asks[EDU_RTL_MAX_EDU] = {0};
     bool inta = false;
@@ -325,10 +421,12 @@ void rtl_platform::rise()
     for (unsigned i = 0; i < m_dev.size(); i++) {
         rtl_device &d = m_dev[i];
 
-        d.model->pci_clk = 1;
-        d.model->eval();
+        auto *m = models.dev[i];
+
+        m->pci_clk = 1;
+        m->eval();
         check_assertions();
-        read_device(d);
+        read_device(d, m);
         if (d.guest_err) {
             log_guest_errors(d);
         }
@@ -354,7 +452,12 @@ void rtl_platform::rise()
 // in it (it asks from clock 'host_ask', k_never: it does not).
 bool rtl_platform::settle(uint64_t host_ask)
 {
-    Vedu_sim_bus *b = m_bus;
+    return m_fstm ? settle(*m_fstm, host_ask) : settle(*m_vcdm, host_ask);
+}
+
+template <class M> bool rtl_platform::settle(M &models, uint64_t host_ask)
+{
+    auto *b = models.bus;
     int who = m_arb->winner(m_clock, host_ask);
     uint32_t gnt_n;
     pci_bus_state cur;
@@ -436,7 +539,7 @@ bool rtl_platform::settle(uint64_t host_ask)
     cur.req_n = ~0u;
     for (unsigned i = 0; i < m_dev.size(); i++) {
         rtl_device &d = m_dev[i];
-        Vedu_sim_dev *m = d.model;
+        auto *m = models.dev[i];
         bool idsel = d.idsel_bit >= 0 && ((cur.ad >> d.idsel_bit) & 1);
 
         if (!d.req_n) {
@@ -486,25 +589,24 @@ bool rtl_platform::settle(uint64_t host_ask)
     }
     m_bus_prev = cur;
     m_gnt_n = gnt_n;
-    if (m_vcd) {
-        dump(m_clock * m_clock_ns);
+    if (models.trace) {
+        models.trace->dump(m_clock * m_clock_ns);
     }
-    for (auto &d : m_dev) {
-        d.model->pci_clk = 0;
-        d.model->eval();
+    for (auto *m : models.dev) {
+        m->pci_clk = 0;
+        // Waveforms show the input logic at the falling edge: evaluated.
+        if (models.trace || !forget_clock_high(m->rootp, 0)) {
+            m->eval();
+        }
     }
-    if (m_vcd) {
+    if (models.trace) {
         b->pci_clk = 0;
         b->eval();
-        dump(m_clock * m_clock_ns + m_clock_ns / 2);
+        models.trace->dump(m_clock * m_clock_ns + m_clock_ns / 2);
+        trace_clock_done(models.trace, m_clock);
     }
     m_settled = true;
     return who == -1;
-}
-
-void rtl_platform::dump(uint64_t t)
-{
-    m_vcd->dump(t);
 }
 
 bool rtl_platform::quiescent() const
@@ -673,18 +775,23 @@ int rtl_platform::state(unsigned i, EduState *st)
 
 int rtl_platform::finish()
 {
-    std::string tmp = m_vcd_path + ".tmp";
+    return m_fstm ? finish(*m_fstm) : finish(*m_vcdm);
+}
 
-    if (!m_vcd) {
+template <class M> int rtl_platform::finish(M &models)
+{
+    const std::string tmp = models.tmp_path;
+
+    if (!models.trace) {
         return 0;
     }
     sync();
     if (!m_settled) {
         settle(k_never);
     }
-    m_vcd->close();
-    delete m_vcd;
-    m_vcd = nullptr;
+    models.trace->close();
+    delete models.trace;
+    models.trace = nullptr;
     if (std::rename(tmp.c_str(), m_vcd_path.c_str()) != 0) {
         int rc = -errno;
 

@@ -32,9 +32,6 @@ extern "C" {
 #include "pci_signals.h"
 
 class VerilatedContext;
-class VerilatedVcdC;
-class Vedu_sim_bus;
-class Vedu_sim_dev;
 
 namespace edu_rtl
 {
@@ -46,10 +43,16 @@ enum : unsigned {
     k_guest_err_abort = 4u,       // a bus-master transaction aborted
 };
 
+// The Verilated models and their waveform file (rtl_platform.cpp).
+// Verilator builds a model for one trace format, so there are two sets:
+// the models built for VCD (also the untraced ones) and those built for
+// FST; a platform has one of them.
+struct rtl_vcd_models;
+struct rtl_fst_models;
+
 struct rtl_device {
     unsigned slot = 0;
     int idsel_bit = -1; // AD line wired to its IDSEL (-1: none)
-    Vedu_sim_dev *model = nullptr;
     pci_drive drive; // its drivers in the current clock
     bool req_n = true;
     unsigned asks = 0; // bus-master requests asked in this clock
@@ -155,22 +158,27 @@ class rtl_platform
     }
 
   private:
-    void reset();
+    // Each on the platform's set of models (one branch per clock).
     void rise();
     void check_assertions();
     bool settle(uint64_t host_ask);
+    template <class M>
+    int create_models(M &m, const EduPlatformConfig &cfg, std::string &err);
+    template <class M> void reset(M &m);
+    template <class M> void rise(M &m);
+    template <class M> bool settle(M &m, uint64_t host_ask);
+    template <class M> int finish(M &m);
+    template <class Dev> void read_device(rtl_device &d, const Dev *m);
     void run_until(uint64_t clock);
     bool quiescent() const;
-    void read_device(rtl_device &d);
     void log_guest_errors(const rtl_device &d);
-    void dump(uint64_t t);
 
     // Models
     std::unique_ptr<VerilatedContext> m_ctx;
-    Vedu_sim_bus *m_bus = nullptr;
+    std::unique_ptr<rtl_vcd_models> m_vcdm; // built for VCD, or
+    std::unique_ptr<rtl_fst_models> m_fstm; // built for FST
     std::vector<rtl_device> m_dev;
-    VerilatedVcdC *m_vcd = nullptr;
-    std::string m_vcd_path;
+    std::string m_vcd_path; // the waveform file (VCD or FST)
 
     // The host side
     uint8_t *m_ram = nullptr;
