@@ -1298,7 +1298,7 @@ int qtest_main(int argc, char **argv)
         fprintf(stderr, "edu-tb qtest: out of memory\n");
         rc = -ENOMEM;
     }
-    if (rc < 0) {
+    if (rc != 0) {
         backend_close(b);
         if (opt.coverage) {
             cover_fini(&cov);
