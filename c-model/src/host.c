@@ -308,12 +308,13 @@ int host_io_write(Host *host, uint16_t port, uint32_t val, unsigned size)
 
 int host_mem_read(Host *host, uint64_t addr, unsigned size, uint64_t *val)
 {
-    return host_cpu_mem_read(&host->cpu, addr, size, val);
+    return host_cpu_mem_read_with(&host->cpu, &host_cpu_ops, addr, size, val);
 }
 
 int host_mem_write(Host *host, uint64_t addr, uint64_t val, unsigned size)
 {
-    return host_cpu_mem_write(&host->cpu, addr, val, size);
+    return host_cpu_mem_write_with(&host->cpu, &host_cpu_ops, addr, val,
+                                   size);
 }
 
 void host_mem_read_buf(Host *host, uint64_t addr, void *buf, size_t len)

@@ -50,14 +50,6 @@ void host_cpu_config_decode(uint32_t config_address, unsigned port_off,
     cycle->len = (unsigned)MIN(n, (size_t)(PCI_CONFIG_SIZE - cycle->reg));
 }
 
-/* Whether a CPU access is a single piece to window 'w' (the common case). */
-static bool host_cpu_bar_whole(const HostWindow *w, uint64_t addr,
-                               unsigned size)
-{
-    return !(addr & (size - 1)) && size <= w->access_max &&
-           addr - w->base <= w->size - size;
-}
-
 void host_cpu_mem_access(HostCpu *cpu, uint64_t addr, void *buf_, size_t len,
                          bool write)
 {
@@ -151,16 +143,11 @@ static void host_cpu_io_access(HostCpu *cpu, uint16_t port, uint8_t *buf,
     }
 }
 
-static bool valid_size(unsigned size, unsigned max)
-{
-    return size == 1 || size == 2 || size == 4 || (size == 8 && max == 8);
-}
-
 int host_cpu_io_read(HostCpu *cpu, uint16_t port, unsigned size, uint32_t *val)
 {
     uint8_t buf[8]; /* 8: see edu/bytes.h */
 
-    if (!valid_size(size, 4)) {
+    if (!host_cpu_size_valid(size, 4)) {
         return -EINVAL;
     }
     host_cpu_io_access(cpu, port, buf, size, false);
@@ -172,7 +159,7 @@ int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
 {
     uint8_t buf[8]; /* 8: see edu/bytes.h */
 
-    if (!valid_size(size, 4)) {
+    if (!host_cpu_size_valid(size, 4)) {
         return -EINVAL;
     }
     edu_store_le(buf, val, size);
@@ -182,36 +169,10 @@ int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
 
 int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size, uint64_t *val)
 {
-    HostWindow w;
-    uint8_t buf[8];
-
-    if (!valid_size(size, 8)) {
-        return -EINVAL;
-    }
-    if (cpu->ops->find_window(cpu->opaque, addr, &w) &&
-        host_cpu_bar_whole(&w, addr, size)) {
-        *val = cpu->ops->bar_read(cpu->opaque, &w, addr - w.base, size);
-        return 0;
-    }
-    host_cpu_mem_access(cpu, addr, buf, size, false);
-    *val = edu_load_le(buf, size);
-    return 0;
+    return host_cpu_mem_read_with(cpu, cpu->ops, addr, size, val);
 }
 
 int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val, unsigned size)
 {
-    HostWindow w;
-    uint8_t buf[8];
-
-    if (!valid_size(size, 8)) {
-        return -EINVAL;
-    }
-    if (cpu->ops->find_window(cpu->opaque, addr, &w) &&
-        host_cpu_bar_whole(&w, addr, size)) {
-        cpu->ops->bar_write(cpu->opaque, &w, addr - w.base, val, size);
-        return 0;
-    }
-    edu_store_le(buf, val, size);
-    host_cpu_mem_access(cpu, addr, buf, size, true);
-    return 0;
+    return host_cpu_mem_write_with(cpu, cpu->ops, addr, val, size);
 }
