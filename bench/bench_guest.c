@@ -2,7 +2,8 @@
  * bench-guest: the Linux guest's view of each edu, in figures.
  *
  *   bench-guest [--backends LIST] [--reads N] [--seconds S] [--timeout SEC]
- *               [--repeat N] [--logs DIR] [--edu-tb PATH]
+ *               [--repeat N] [--logs DIR] [--edu-tb PATH] [--table FILE]
+ *               [--quick]
  *
  * Boots the guest image once per backend (QEMU's own edu, then each view
  * served through x-pci-proxy-dev) with `edu-tb guest --no-icount --append
@@ -41,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_cli.h"
+
 #ifndef EDU_TB_PATH
 #define EDU_TB_PATH "edu-tb"
 #endif
@@ -74,6 +77,9 @@ typedef struct BenchOptions {
     unsigned repeat;
     const char *logs;
     const char *edu_tb;
+    const char *table; /* --table FILE (bench_cli.h's convention) */
+    bool quick;
+    bool reads_given, seconds_given;
 } BenchOptions;
 
 static void bench_usage(FILE *f)
@@ -103,6 +109,13 @@ static void bench_usage(FILE *f)
           "most 9)\n"
           "  --logs DIR       keep each boot's console as DIR/BACKEND.N.log\n"
           "  --edu-tb PATH    default: " EDU_TB_PATH "\n"
+          "  --table FILE     also append the figures to FILE (\"-\": "
+          "stdout), one a\n"
+          "                   line: FIGURE<TAB>VALUE<TAB>UNIT<TAB>TARGET<TAB>"
+          "ok|MISSED|-\n"
+          "                   (docs/performance.md)\n"
+          "  --quick          a short run: 20000 reads, 1 s of DMA unless "
+          "given\n"
           "  -h, --help       this help\n",
           f);
 }
@@ -347,19 +360,33 @@ static const BenchBoot *bench_find(const BenchBoot *r, unsigned n,
     return NULL;
 }
 
-/* A target row: a / b against the limit. */
-static void bench_ratio(const char *figure, const char *clock, double a,
-                        double b, double limit, const char *target)
+/* A target row: a / b against the limit; with --table also its line
+ * (not measured: no line, the run fails anyway). */
+static void bench_ratio(FILE *table, const char *figure, const char *clock,
+                        double a, double b, double limit, const char *target)
 {
     double q = a > 0 && b > 0 ? a / b : -1;
+    char name[128];
 
+    snprintf(name, sizeof(name), "Guest %s (%s)", figure, clock);
     bench_row(figure, "-", clock, q, "x", target,
-              q < 0        ? "(not measured)"
-              : q <= limit ? "ok"
-                           : "MISSED");
+              q < 0 ? "(not measured)"
+                    : bench_figure(table, name, q, "x", "<=", limit));
 }
 
-static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
+/* With --table, a figure without a target ("Guest FIGURE, BACKEND"). */
+static void bench_plain(FILE *table, const char *figure, const char *backend,
+                        double v, const char *unit)
+{
+    char name[128];
+
+    if (v >= 0) {
+        snprintf(name, sizeof(name), "Guest %s, %s", figure, backend);
+        bench_figure(table, name, v, unit, NULL, 0);
+    }
+}
+
+static bool guest_parse(BenchOptions *o, int argc, char **argv, int *status)
 {
     static char list[256];
 
@@ -373,10 +400,14 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
             *status = 0;
             return false;
         }
+        if (!strcmp(a, "--quick")) {
+            o->quick = true;
+            continue;
+        }
         if (strcmp(a, "--backends") && strcmp(a, "--reads") &&
             strcmp(a, "--seconds") && strcmp(a, "--timeout") &&
             strcmp(a, "--repeat") && strcmp(a, "--logs") &&
-            strcmp(a, "--edu-tb")) {
+            strcmp(a, "--edu-tb") && strcmp(a, "--table")) {
             fprintf(stderr,
                     "bench-guest: unknown argument '%s' (see "
                     "bench-guest --help)\n",
@@ -384,7 +415,7 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
             *status = 2;
             return false;
         }
-        if (!v) {
+        if (!v || !*v) {
             fprintf(stderr, "bench-guest: %s needs a value\n", a);
             *status = 2;
             return false;
@@ -405,6 +436,8 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
             }
         } else if (!strcmp(a, "--logs")) {
             o->logs = v;
+        } else if (!strcmp(a, "--table")) {
+            o->table = v;
         } else if (!strcmp(a, "--edu-tb")) {
             o->edu_tb = v;
         } else {
@@ -420,6 +453,7 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
             }
             if (!strcmp(a, "--reads")) {
                 o->reads = n;
+                o->reads_given = true;
             } else if (!strcmp(a, "--repeat")) {
                 if (n > BENCH_MAX_REPEAT) {
                     fprintf(stderr,
@@ -432,6 +466,7 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
                 o->repeat = (unsigned)n;
             } else if (!strcmp(a, "--seconds")) {
                 o->seconds = (unsigned)n;
+                o->seconds_given = true;
             } else {
                 o->timeout = (unsigned)n;
             }
@@ -441,6 +476,12 @@ static bool bench_parse(BenchOptions *o, int argc, char **argv, int *status)
         fprintf(stderr, "bench-guest: --backends needs a backend\n");
         *status = 2;
         return false;
+    }
+    if (o->quick && !o->reads_given) {
+        o->reads = 20000;
+    }
+    if (o->quick && !o->seconds_given) {
+        o->seconds = 1;
     }
     return true;
 }
@@ -461,9 +502,16 @@ int main(int argc, char **argv)
     double floor50, floor99;
     const BenchBoot *q, *c, *v;
     int status = 0;
+    FILE *table;
 
-    if (!bench_parse(&o, argc, argv, &status)) {
+    if (!guest_parse(&o, argc, argv, &status)) {
         return status;
+    }
+    {
+        static const BenchCli cli = {"bench-guest", bench_usage, NULL};
+        BenchArgs args = {.table = o.table, .quick = o.quick};
+
+        table = bench_table_open(&cli, &args);
     }
     for (unsigned rep = 0; rep < o.repeat; rep++) {
         for (unsigned i = 0; i < o.n_backends; i++) {
@@ -530,6 +578,8 @@ int main(int argc, char **argv)
               floor50, "ns", "-", "");
     bench_row("socket round trip p99", "(floor)", "host CLOCK_MONOTONIC",
               floor99, "ns", "-", "");
+    bench_plain(table, "socket round trip p50", "the floor of a served read",
+                floor50, "ns");
     for (unsigned i = 0; i < o.n_backends; i++) {
         const BenchBoot *b = &r[i];
 
@@ -547,18 +597,24 @@ int main(int argc, char **argv)
                   b->dma_per_s, "/s", "-", "");
         bench_row("4 KiB DMA round trips", b->backend, "host, console marks",
                   b->dma_host_per_s, "/s", "-", "");
+        bench_plain(table, "MMIO read p50", b->backend, b->mmio_p50_ns, "ns");
+        bench_plain(table, "boot to probe", b->backend, b->probe_guest_s,
+                    "s");
+        bench_plain(table, "4 KiB DMA round trips", b->backend, b->dma_per_s,
+                    "/s");
     }
     q = bench_find(r, o.n_backends, "qemu");
     c = bench_find(r, o.n_backends, "cmodel");
     v = bench_find(r, o.n_backends, "rtl");
-    bench_ratio("mmio p50 cmodel / qemu", "guest ktime_get_ns",
+    bench_ratio(table, "mmio p50 cmodel / qemu", "guest ktime_get_ns",
                 c ? c->mmio_p50_ns : -1, q ? q->mmio_p50_ns : -1,
                 BENCH_MMIO_RATIO, "<= 3x");
-    bench_ratio("boot to probe rtl / cmodel", "guest printk stamp",
+    bench_ratio(table, "boot to probe rtl / cmodel", "guest printk stamp",
                 v ? v->probe_guest_s : -1, c ? c->probe_guest_s : -1,
                 BENCH_BOOT_RATIO, "<= 1.10x");
-    bench_ratio("boot to probe rtl / cmodel", "host, from start",
+    bench_ratio(table, "boot to probe rtl / cmodel", "host, from start",
                 v ? v->probe_host_s : -1, c ? c->probe_host_s : -1,
                 BENCH_BOOT_RATIO, "<= 1.10x");
+    bench_table_close(table);
     return status;
 }

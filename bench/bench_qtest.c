@@ -1,9 +1,9 @@
 /*
  * bench-qtest: how fast `edu-tb qtest` answers a piped script.
  *
- *   bench-qtest [EDU_TB]
+ *   bench-qtest [--table FILE] [--quick] [EDU_TB]
  *
- * Generates a script of 1,000,000 requests (BAR0 mapped once, then edu
+ * Generates a script of 1,000,000 requests (100,000 with --quick) (BAR0 mapped once, then edu
  * register reads and writes and config-space accesses through 0xCF8/0xCFC),
  * pipes it through `edu-tb qtest --backend cmodel` and prints requests per
  * second; then the first 2000 lines through `--backend qemu` (skipped with
@@ -251,13 +251,13 @@ static double bench_report(const char *backend, size_t lines,
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: bench-qtest [EDU_TB]\n"
-            "Pipes a script of %d qtest requests through 'EDU_TB qtest "
-            "--backend cmodel'\nand prints requests per second; then its "
-            "first %d lines through\n--backend qemu (EDU_QEMU; skipped when "
-            "QEMU is not installed) and the ratio\nof the two rates.  "
-            "EDU_TB: the edu-tb program (default: the one built\nalongside, "
-            "%s).\n",
+            "usage: bench-qtest [--table FILE] [--quick] [EDU_TB]\n"
+            "Pipes a script of %d qtest requests (a tenth with --quick) "
+            "through\n'EDU_TB qtest --backend cmodel' and prints requests "
+            "per second; then its\nfirst %d lines through --backend qemu "
+            "(EDU_QEMU; skipped when QEMU is not\ninstalled) and the ratio "
+            "of the two rates.  EDU_TB: the edu-tb program\n(default: the "
+            "one built alongside, %s).\n" BENCH_COMMON_USAGE,
             BENCH_LINES, BENCH_QEMU_LINES, EDU_TB_PATH);
 }
 
@@ -266,6 +266,9 @@ int main(int argc, char **argv)
     static const BenchCli cli = {"bench-qtest", usage, "EDU_TB"};
     const char *tb;
     const char *qemu = getenv("EDU_QEMU");
+    size_t lines = BENCH_LINES;
+    BenchArgs args;
+    FILE *table;
     BenchScript script;
     BenchResult r;
     double cmodel_rate;
@@ -273,8 +276,12 @@ int main(int argc, char **argv)
     int failed = 0;
     int status;
 
-    if (!bench_cli(&cli, argc, argv, &tb, &status)) {
+    if (!bench_args(&cli, argc, argv, &args, &status)) {
         return status;
+    }
+    tb = args.operand;
+    if (args.quick) {
+        lines /= 10;
     }
     if (!tb) {
         tb = EDU_TB_PATH;
@@ -287,16 +294,21 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    table = bench_table_open(&cli, &args);
     signal(SIGPIPE, SIG_IGN);
-    bench_make_script(&script, BENCH_LINES);
-    printf("bench-qtest: %s qtest, a script of %d lines (%.1f MiB)\n", tb,
-           BENCH_LINES, (double)script.len / (1 << 20));
+    bench_make_script(&script, lines);
+    printf("bench-qtest: %s qtest, a script of %zu lines (%.1f MiB)\n", tb,
+           lines, (double)script.len / (1 << 20));
 
-    if (bench_run(tb, "cmodel", &script, BENCH_LINES, &r) < 0) {
+    if (bench_run(tb, "cmodel", &script, lines, &r) < 0) {
         return 1;
     }
-    cmodel_rate = bench_report("cmodel", BENCH_LINES, &r);
-    failed |= r.answers != BENCH_LINES || r.not_ok || r.status != 0;
+    cmodel_rate = bench_report("cmodel", lines, &r);
+    failed |= r.answers != lines || r.not_ok || r.status != 0;
+    if (!failed) {
+        bench_figure(table, "edu-tb qtest, cmodel, piped script",
+                     cmodel_rate / 1e3, "k requests/s", NULL, 0);
+    }
 
     if (!qemu || !*qemu) {
         qemu = "qemu-system-x86_64";
@@ -308,10 +320,15 @@ int main(int argc, char **argv)
     } else if (bench_run(tb, "qemu", &script, BENCH_QEMU_LINES, &r) == 0) {
         qemu_rate = bench_report("qemu", BENCH_QEMU_LINES, &r);
         failed |= r.answers != BENCH_QEMU_LINES || r.not_ok || r.status != 0;
-        if (qemu_rate > 0) {
+        if (qemu_rate > 0 && !failed) {
             printf("ratio   cmodel / qemu = %.1f\n", cmodel_rate / qemu_rate);
+            bench_figure(table, "edu-tb qtest, qemu, piped script",
+                         qemu_rate / 1e3, "k requests/s", NULL, 0);
+            bench_figure(table, "edu-tb qtest, cmodel / qemu",
+                         cmodel_rate / qemu_rate, "x", NULL, 0);
         }
     }
+    bench_table_close(table);
     free(script.text);
     free(script.line_end);
     return failed;
