@@ -408,15 +408,15 @@ static bool guest_parse(BenchOptions *o, int argc, char **argv, int *status)
             strcmp(a, "--seconds") && strcmp(a, "--timeout") &&
             strcmp(a, "--repeat") && strcmp(a, "--logs") &&
             strcmp(a, "--edu-tb") && strcmp(a, "--table")) {
-            fprintf(stderr,
-                    "bench-guest: unknown argument '%s' (see "
-                    "bench-guest --help)\n",
-                    a);
+            fprintf(stderr, "bench-guest: %s '%s' (see bench-guest --help)\n",
+                    a[0] == '-' ? "unknown option" : "unexpected argument", a);
             *status = 2;
             return false;
         }
         if (!v || !*v) {
-            fprintf(stderr, "bench-guest: %s needs a value\n", a);
+            fprintf(stderr,
+                    "bench-guest: %s needs a %s (see bench-guest --help)\n", a,
+                    strcmp(a, "--table") ? "value" : "FILE");
             *status = 2;
             return false;
         }
@@ -598,8 +598,7 @@ int main(int argc, char **argv)
         bench_row("4 KiB DMA round trips", b->backend, "host, console marks",
                   b->dma_host_per_s, "/s", "-", "");
         bench_plain(table, "MMIO read p50", b->backend, b->mmio_p50_ns, "ns");
-        bench_plain(table, "boot to probe", b->backend, b->probe_guest_s,
-                    "s");
+        bench_plain(table, "boot to probe", b->backend, b->probe_guest_s, "s");
         bench_plain(table, "4 KiB DMA round trips", b->backend, b->dma_per_s,
                     "/s");
     }

@@ -57,17 +57,20 @@ for prog in "$@"; do
     check 2 err "$name: unknown option '--frob' (see $name --help)" \
         "$prog" --frob
     check 2 err "$name: unknown option '-x'" "$prog" -x
-    if [ "$name" != bench-qtest ]; then
-        # The table convention (docs/performance.md).
-        check 0 out "--table FILE" "$prog" --help
-        check 2 err "$name: --table needs a FILE" "$prog" --table
-        check 2 err "$name: --table needs a FILE" "$prog" --table ""
-    fi
+    # The table convention (docs/performance.md).
+    check 0 out "--table FILE" "$prog" --help
+    check 2 err "$name: --table needs a FILE" "$prog" --table
+    check 2 err "$name: --table needs a FILE" "$prog" --table ""
     case $name in
     bench-rtl)
         check 2 err "CLOCKS 'abc' is not a number" "$prog" abc
         check 2 err "CLOCKS '10' is not a number" "$prog" 10
         check 2 err "unexpected argument 'y'" "$prog" 5000000 y
+        ;;
+    bench-guest)
+        check 2 err "bench-guest: unexpected argument 'extra'" "$prog" extra
+        check 2 err "--reads 'abc' is not a number" "$prog" --reads abc
+        check 2 err "--repeat 10: at most 9" "$prog" --repeat 10
         ;;
     bench-qtest | bench-compare)
         check 2 err "EDU_TB '/nonexistent' is not an executable" \
