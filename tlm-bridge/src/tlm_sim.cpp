@@ -105,19 +105,28 @@ template <typename F> int guarded(TlmSim *sim, F &&f)
     }
 }
 
-/* What the CPU accepts: a normal answer, or a master abort (the data is
- * what the host bridge gives then, as on a PC). */
-int check(TlmSim *sim, tlm::tlm_response_status status)
+/* The text of a response the CPU does not accept: out of line, so that
+ * check() stays a comparison in every caller. */
+__attribute__((noinline, cold)) int bus_error(TlmSim *sim,
+                                              tlm::tlm_response_status status)
 {
-    if (status == tlm::TLM_OK_RESPONSE ||
-        status == tlm::TLM_ADDRESS_ERROR_RESPONSE) {
-        return 0;
-    }
     tlm::tlm_generic_payload gp;
 
     gp.set_response_status(status);
     return edu_platform_fail(&sim->base, -EIO, "tlm: the bus answered %s",
                              gp.get_response_string().c_str());
+}
+
+/* What the CPU accepts: a normal answer, or a master abort (the data is
+ * what the host bridge gives then, as on a PC). */
+inline int check(TlmSim *sim, tlm::tlm_response_status status)
+{
+    if (__builtin_expect(status == tlm::TLM_OK_RESPONSE ||
+                             status == tlm::TLM_ADDRESS_ERROR_RESPONSE,
+                         1)) {
+        return 0;
+    }
+    return bus_error(sim, status);
 }
 
 bool valid_size(unsigned size, unsigned max)
@@ -239,7 +248,12 @@ int sim_io_write(EduPlatform *p, uint16_t port, uint32_t val, unsigned size)
     });
 }
 
-int sim_mem_read(EduPlatform *p, uint64_t addr, unsigned size, uint64_t *val)
+/* Flattened: the CPU's access and the host's transport are inlined into
+ * it (the platform interface calls it through a pointer: nothing of it is
+ * inlined into its caller); the C model's access stays one call
+ * (host_cpu.c). */
+__attribute__((flatten)) int sim_mem_read(EduPlatform *p, uint64_t addr,
+                                          unsigned size, uint64_t *val)
 {
     TlmSim *sim = sim_of(p);
     uint8_t buf[8];
@@ -255,7 +269,9 @@ int sim_mem_read(EduPlatform *p, uint64_t addr, unsigned size, uint64_t *val)
     });
 }
 
-int sim_mem_write(EduPlatform *p, uint64_t addr, uint64_t val, unsigned size)
+/* Flattened: as sim_mem_read. */
+__attribute__((flatten)) int sim_mem_write(EduPlatform *p, uint64_t addr,
+                                           uint64_t val, unsigned size)
 {
     TlmSim *sim = sim_of(p);
     uint8_t buf[8];
