@@ -167,18 +167,12 @@ int host_cpu_io_write(HostCpu *cpu, uint16_t port, uint32_t val, unsigned size)
     return 0;
 }
 
-/* Not inlined (LTO would pull it into the TLM bridge's flattened register
- * path): one call in every view, so that bench-tlm compares the same C-model
- * work with and without TLM around it. */
-__attribute__((noinline)) int host_cpu_mem_read(HostCpu *cpu, uint64_t addr,
-                                                unsigned size, uint64_t *val)
+int host_cpu_mem_read(HostCpu *cpu, uint64_t addr, unsigned size, uint64_t *val)
 {
     return host_cpu_mem_read_with(cpu, cpu->ops, addr, size, val);
 }
 
-/* Not inlined: as host_cpu_mem_read. */
-__attribute__((noinline)) int host_cpu_mem_write(HostCpu *cpu, uint64_t addr,
-                                                 uint64_t val, unsigned size)
+int host_cpu_mem_write(HostCpu *cpu, uint64_t addr, uint64_t val, unsigned size)
 {
     return host_cpu_mem_write_with(cpu, cpu->ops, addr, val, size);
 }
