@@ -11,7 +11,12 @@
 // long as the space can take the next DWORD: configuration space to its
 // end, BAR0 for the second data phase of an 8-byte access (8-aligned);
 // any further data phase is refused by a disconnect without data (STOP#
-// without TRDY#).  PAR is driven one clock after AD on reads.  Not
+// without TRDY#).  A read data phase that waits on the master (TRDY#
+// asserted, IRDY# not: only a later data phase of a burst, since TRDY#
+// comes for the first only once IRDY# has) keeps on AD what it carried in
+// its first clock of waiting, as PCI requires, even when the register
+// behind it changes meanwhile (STATUS's interrupt bit, say).  PAR is
+// driven one clock after AD on reads.  Not
 // implemented: fast back-to-back, I/O space, parity checking (PERR#,
 // SERR#), target abort.
 
@@ -86,6 +91,8 @@ module edu_pci_target (
   logic        last_q, last_d;  // ... and FRAME# deasserted with it
   logic [3:0]  be_n_q;
   logic        par_q, par_oe_q;
+  logic        hold_q;          // the read data phase waits on IRDY#: AD keeps rdata_q
+  logic [31:0] rdata_q;
 
   // An address phase: FRAME# asserted after an idle clock (no fast
   // back-to-back); the own master's cycles are not the target's.
@@ -227,6 +234,8 @@ module edu_pci_target (
       be_n_q <= 4'hf;
       par_q <= 1'b0;
       par_oe_q <= 1'b0;
+      hold_q <= 1'b0;
+      rdata_q <= '0;
     end else begin
       state_q <= state_d;
       cnt_q <= cnt_d;
@@ -242,6 +251,12 @@ module edu_pci_target (
       be_n_q <= cbe_n_i;
       par_q <= ^{ad_o, cbe_n_i};  // even parity over AD and C/BE#
       par_oe_q <= ad_oe_o;
+      // No transfer at the coming edge: the state stays StData, the same
+      // data phase, and AD keeps this clock's data.
+      hold_q <= state_q == StData && !write_q && irdy_n_i;
+      if (state_q == StData && irdy_n_i) begin
+        rdata_q <= ad_o;
+      end
     end
   end
 
@@ -253,7 +268,7 @@ module edu_pci_target (
   assign stop_n_o = state_q != StStop;
   assign ctl_oe_o = claimed || state_q == StTurn;
   assign ad_oe_o = claimed && !write_q;
-  assign ad_o = cfg_q ? cfg_rdata_i : bar_rdata_i;
+  assign ad_o = hold_q ? rdata_q : cfg_q ? cfg_rdata_i : bar_rdata_i;
   assign par_o = par_q;
   assign par_oe_o = par_oe_q;
 

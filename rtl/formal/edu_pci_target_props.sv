@@ -43,6 +43,7 @@ module edu_pci_target_props (
   logic frame_q, irdy_q, devsel_q, trdy_q, stop_q, ctl_oe_q, ad_oe_q;
   logic addr1_q, addr2_q;   // an address phase one, two clocks ago
   logic par_q;              // even parity of the target's AD and C/BE#
+  logic [31:0] ad_q;        // what the target drove on AD
   logic done_q;             // a data phase completed (or was target-aborted)
   logic last_done_q;        // ... and it was the final one
   logic [2:0] cnt_q;        // clocks since the address phase (7: or more)
@@ -70,6 +71,7 @@ module edu_pci_target_props (
       addr1_q <= 1'b0;
       addr2_q <= 1'b0;
       par_q <= 1'b0;
+      ad_q <= '0;
       done_q <= 1'b0;
       last_done_q <= 1'b0;
       cnt_q <= 3'd7;
@@ -86,6 +88,7 @@ module edu_pci_target_props (
       addr1_q <= addr_phase;
       addr2_q <= addr1_q;
       par_q <= ^{ad_o, cbe_n_i};
+      ad_q <= ad_o;
       done_q <= done;
       last_done_q <= done && frame_n_i;
       cnt_q <= addr_phase ? 3'd1 : cnt_q == 3'd7 ? cnt_q : cnt_q + 3'd1;
@@ -123,12 +126,20 @@ module edu_pci_target_props (
   // TRDY# and STOP# only while DEVSEL# is asserted (no target abort).
   `EDU_ASSERT(TrdyWithDevsel_A, clk_i, rst_ni, trdy_n_o || !devsel_n_o)
   `EDU_ASSERT(StopWithDevsel_A, clk_i, rst_ni, stop_n_o || !devsel_n_o)
+  // DEVSEL# (and so TRDY# and STOP#) only within a transaction: the bus
+  // was not idle in the clock before.
+  `EDU_ASSERT(DevselInTransaction_A, clk_i, rst_ni,
+              devsel_n_o || (valid_q && !(frame_q && irdy_q)))
   // Nothing of the target in an address phase.
   `EDU_ASSERT(QuietInAddressPhase_A, clk_i, rst_ni,
               !addr_phase || (devsel_n_o && trdy_n_o && stop_n_o && !ad_oe_o))
   // TRDY# (and STOP#) held until the data phase completes.
   `EDU_ASSERT(TrdyHeldUntilIrdy_A, clk_i, rst_ni,
               !(valid_q && !trdy_q && irdy_q) || !trdy_n_o)
+  // Read data held while the data phase waits on the master: once TRDY# is
+  // asserted on a read, AD carries the data, unchanged, until IRDY# is.
+  `EDU_ASSERT(ReadDataHeldUntilIrdy_A, clk_i, rst_ni,
+              !(valid_q && ad_oe_q && !trdy_q && irdy_q) || (ad_oe_o && ad_o == ad_q))
   // STOP# held until FRAME# is deasserted.
   `EDU_ASSERT(StopHeldUntilFrame_A, clk_i, rst_ni,
               !(valid_q && !stop_q && !frame_q) || !stop_n_o)

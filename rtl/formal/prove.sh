@@ -10,7 +10,8 @@
 # EXPECT  pass, or fail:Name_A:PKG_EDIT: the broken variant; the timing
 #         package is edited with the sed expression PKG_EDIT (e.g. DEVSEL#
 #         one clock late), every assertion but Name_A dropped, and the
-#         proof of Name_A must fail
+#         proof of Name_A must fail; fail:Name_A:EDIT@FILE edits (a copy
+#         of) the source FILE (a base name among SOURCES) instead
 # The first clock is in reset; the bus is free but for the checker's
 # assumptions.
 set -euo pipefail
@@ -25,15 +26,39 @@ shift 6
 here=$(cd "$(dirname "$0")" && pwd)
 
 keep=""
+sources=("$@")
 if [[ $expect == fail:* ]]; then
     IFS=: read -r _ name edit <<<"$expect"
-    broken=${log%.log}_timing_pkg.sv
-    sed -e "$edit" "$pkg" >"$broken"
-    if cmp -s "$pkg" "$broken"; then
-        echo "the edit '$edit' does not change $pkg" >&2
+    file=""
+    if [[ $edit == *@* ]]; then
+        file=${edit##*@}
+        edit=${edit%@*}
+    fi
+    orig=$pkg
+    if [[ -n $file ]]; then
+        orig=""
+        for i in "${!sources[@]}"; do
+            if [[ $(basename "${sources[$i]}") == "$file" ]]; then
+                orig=${sources[$i]}
+                idx=$i
+            fi
+        done
+        if [[ -z $orig ]]; then
+            echo "$file is not among the sources" >&2
+            exit 2
+        fi
+    fi
+    broken=${log%.log}_$(basename "$orig")
+    sed -e "$edit" "$orig" >"$broken"
+    if cmp -s "$orig" "$broken"; then
+        echo "the edit '$edit' does not change $orig" >&2
         exit 2
     fi
-    pkg=$broken
+    if [[ -n $file ]]; then
+        sources[idx]=$broken
+    else
+        pkg=$broken
+    fi
     keep="delete t:\$assert n:*$name %d"
 fi
 
@@ -46,7 +71,7 @@ esac
 start=$(date +%s)
 set +e
 "$yosys" -q -l "$log" -p "
-read_verilog -sv -formal -I$here $pkg $*
+read_verilog -sv -formal -I$here $pkg ${sources[*]}
 prep -flatten -top $top
 async2sync
 $keep

@@ -36,11 +36,9 @@ void pci_fault_apply(EduRtlFault f, unsigned k, std::vector<pci_drive> &drive)
             ini.frame_oe = true;
         }
         break;
-    case EDU_RTL_FAULT_FRAME_AGAIN:
+    case EDU_RTL_FAULT_DAC_FRAME_RELEASED:
         if (k == 1) {
             ini.frame_n = true;
-        } else if (k == 2) {
-            ini.frame_n = false;
         }
         break;
     case EDU_RTL_FAULT_NO_GNT:
@@ -129,6 +127,20 @@ void pci_fault_apply(EduRtlFault f, unsigned k, std::vector<pci_drive> &drive)
         if (k == 2 || k == 3) {
             tgt.stop_n = false;
             tgt.stop_oe = true;
+        }
+        break;
+    case EDU_RTL_FAULT_READ_DATA_CHANGED:
+    case EDU_RTL_FAULT_TRDY_WITHDRAWN:
+        // IRDY# first asserted in clock 3 (with FRAME# deasserted: the one
+        // data phase is the last), so that the target's TRDY# of clock 2
+        // waits on it; FRAME# stays asserted until then, as it must.
+        if (k == 1 || k == 2) {
+            ini.irdy_n = true;
+            ini.frame_n = false;
+        } else if (k == 3 && f == EDU_RTL_FAULT_READ_DATA_CHANGED) {
+            tgt.ad ^= 3; // two bits: PAR stays right
+        } else if (k == 3) {
+            tgt.trdy_n = true;
         }
         break;
     default:

@@ -101,11 +101,12 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
     if (prev.frame_n && !cur.frame_n) {
         int master = owner(drive, 3);
 
+        // (Within a transaction FRAME# is asserted again only after it was
+        // deasserted in the second address phase of a dual address cycle,
+        // which fails below first.)
         if (!prev.irdy_n) {
             fail(clock, "FRAME# asserted while IRDY# is still asserted (no "
                         "fast back-to-back: an idle clock comes first)");
-        } else if (m_in_txn) {
-            fail(clock, "FRAME# asserted again before the transaction ended");
         }
         if (master >= (int)k_agent_first_device &&
             ((prev_gnt_n >> (master - (int)k_agent_first_device)) & 1)) {
@@ -123,7 +124,12 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
         m_addr_clock = clock;
         m_devsel_seen = false;
     } else if (m_prev_addr_phase && m_dac) {
-        // The second address phase of a dual address cycle.
+        // The second address phase of a dual address cycle: FRAME# held
+        // through both.
+        if (cur.frame_n) {
+            fail(clock, "FRAME# deasserted in the second address phase of a "
+                        "dual address cycle");
+        }
         addr_phase = true;
         m_dac = false;
         m_write = pci_cmd_is_write(cur.cbe_n);
@@ -146,6 +152,21 @@ bool pci_monitor::check(uint64_t clock, const pci_bus_state &cur,
                 fail(clock, "C/BE# changed while the data phase waits");
             } else if (m_write && cur.ad != prev.ad) {
                 fail(clock, "write data on AD changed while the data phase "
+                            "waits");
+            }
+        }
+        // A data phase that waits on the master (TRDY# asserted, IRDY# not)
+        // keeps TRDY#, and a read's data on AD, until it completes.
+        if (!m_prev_addr_phase && !prev.trdy_n && !prev.devsel_n &&
+            prev.irdy_n) {
+            const int was = owner(m_prev_drive, 0);
+
+            if (cur.trdy_n) {
+                fail(clock, "TRDY# deasserted before the data phase "
+                            "completed");
+            } else if (!m_write && was >= 0 &&
+                       (owner(drive, 0) != was || cur.ad != prev.ad)) {
+                fail(clock, "read data on AD changed while the data phase "
                             "waits");
             }
         }

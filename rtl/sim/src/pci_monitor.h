@@ -5,7 +5,9 @@
 // Checked: one driver per line; the FRAME#/IRDY# handshake (FRAME#
 // deasserted only with IRDY# asserted, IRDY# and FRAME# held while a data
 // phase waits, no fast back-to-back: an idle clock before every address
-// phase); a device starts only with GNT#; DEVSEL# with TRDY# (and STOP#,
+// phase, FRAME# held through both address phases of a dual address
+// cycle); TRDY# and a read's data on AD held while a data phase waits on
+// IRDY#; a device starts only with GNT#; DEVSEL# with TRDY# (and STOP#,
 // but for a target abort), and never in the address phase; a master abort
 // when DEVSEL# has not come by the fourth clock; turnaround (no agent
 // drives AD, or a control line, in the clock after another did; nobody on

@@ -127,9 +127,9 @@ typedef enum EduRtlFault {
     EDU_RTL_FAULT_RELEASED_ASSERTED,
     /* The initiator asserts FRAME# again in clock 2, while IRDY# is. */
     EDU_RTL_FAULT_FAST_BACK_TO_BACK,
-    /* In a dual address cycle, FRAME# deasserted in the second address
-     * phase and asserted again after it. */
-    EDU_RTL_FAULT_FRAME_AGAIN,
+    /* In a dual address cycle (a memory read above 4 GiB), FRAME#
+     * deasserted in the second address phase (clock 1). */
+    EDU_RTL_FAULT_DAC_FRAME_RELEASED,
     /* The address phase is driven as the first edu device's, without GNT#. */
     EDU_RTL_FAULT_NO_GNT,
     /* The address phase without AD driven. */
@@ -162,6 +162,13 @@ typedef enum EduRtlFault {
     /* The target's STOP# in clocks 2 and 3 of a one-phase read of
      * 00:00.0: still asserted after the last data phase. */
     EDU_RTL_FAULT_STOP_AFTER_LAST,
+    /* A read of 00:00.0 whose IRDY# the initiator holds off in clocks 1
+     * and 2 (FRAME# kept asserted), so that the data phase waits on it
+     * with the target's TRDY# in clock 2; the target changes its read
+     * data on AD in clock 3 (two bits: the parity stays right). */
+    EDU_RTL_FAULT_READ_DATA_CHANGED,
+    /* The same wait; the target deasserts TRDY# in clock 3. */
+    EDU_RTL_FAULT_TRDY_WITHDRAWN,
 } EduRtlFault;
 void edu_rtl_inject(EduPlatform *rtl, EduRtlFault fault);
 
